@@ -1,0 +1,17 @@
+//! Herald's database schema, as ordered sea-orm migrations.
+//!
+//! Every migration is written with the schema builder so the same code runs on
+//! SQLite (the embedded default) and PostgreSQL (production).
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20261122_000001_accounts;
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m20261122_000001_accounts::Migration)]
+    }
+}

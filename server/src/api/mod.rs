@@ -1,0 +1,27 @@
+//! `/api/v1`: JSON with bearer tokens. Each domain contributes its routes;
+//! the OpenAPI document is generated from the handlers' annotations.
+
+mod openapi;
+
+use axum::routing::get;
+use axum::{Json, Router};
+
+use crate::auth::extract::CurrentUser;
+use crate::state::AppState;
+use crate::users::service::UserView;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/me", get(me))
+        .route("/openapi.json", get(openapi::document))
+        .merge(crate::users::api_router())
+        .fallback(|| async { crate::error::AppError::NotFound })
+}
+
+/// The signed-in user.
+#[utoipa::path(get, path = "/api/v1/me", tag = "accounts",
+    responses((status = 200, body = UserView), (status = 401)),
+    security(("bearer" = [])))]
+pub async fn me(CurrentUser(auth): CurrentUser) -> Json<UserView> {
+    Json(UserView::from(&auth.user))
+}

@@ -1,0 +1,205 @@
+//! Sign-in, sign-out, password change and personal API tokens.
+
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum_extra::extract::cookie::CookieJar;
+use serde::Deserialize;
+
+use super::extract::CurrentUser;
+use super::password::{burn_verify_time, verify_password};
+use super::session::{self, removal_cookie, session_cookie, SESSION_COOKIE};
+use super::{csrf, throttle, tokens, CsrfForm};
+use crate::entities::api_token;
+use crate::error::{AppError, Result};
+use crate::state::AppState;
+use crate::users::service;
+use crate::web::layout::{render, Layout};
+
+#[derive(askama::Template)]
+#[template(path = "auth/login.html")]
+struct LoginPage {
+    layout: Layout,
+    csrf: String,
+    email: String,
+    next: String,
+    error: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct NextQuery {
+    #[serde(default)]
+    next: String,
+}
+
+/// Only same-site paths are followed after sign-in: never another host.
+fn safe_next(next: &str) -> String {
+    let ok = next.starts_with('/') && !next.starts_with("//") && !next.contains('\\') && !next.starts_with("/login");
+    if ok { next.to_owned() } else { "/".to_owned() }
+}
+
+pub async fn login_form(State(state): State<AppState>, jar: CookieJar, Query(query): Query<NextQuery>) -> Result<Response> {
+    let (jar, token) = csrf::login_token(jar, state.config.secure_cookies());
+    let page = LoginPage { layout: Layout::default(), csrf: token, email: String::new(), next: safe_next(&query.next), error: None };
+    Ok((jar, render(&page)?).into_response())
+}
+
+#[derive(Debug, Deserialize)]
+pub struct LoginForm {
+    email: String,
+    password: String,
+    #[serde(default)]
+    next: String,
+}
+
+pub async fn login(State(state): State<AppState>, jar: CookieJar, CsrfForm(form): CsrfForm<LoginForm>) -> Result<Response> {
+    let email = form.email.trim().to_lowercase();
+    let next = safe_next(&form.next);
+    let retry = |error: String, status: StatusCode, jar: CookieJar| -> Result<Response> {
+        let (jar, token) = csrf::login_token(jar, state.config.secure_cookies());
+        let page = LoginPage { layout: Layout::default(), csrf: token, email: form.email.clone(), next: next.clone(), error: Some(error) };
+        Ok((status, jar, render(&page)?).into_response())
+    };
+    if let Err(AppError::TooManyRequests(message)) = throttle::check(&state.db, &email).await {
+        return retry(message, StatusCode::TOO_MANY_REQUESTS, jar);
+    }
+    let user = service::find_by_email(&state.db, &email).await?;
+    let verified = match user.as_ref().and_then(|u| u.password_hash.as_deref().map(|hash| (u, hash))) {
+        Some((user, hash)) => user.active && verify_password(&form.password, hash),
+        None => {
+            burn_verify_time(&form.password);
+            false
+        }
+    };
+    let Some(user) = user.filter(|_| verified) else {
+        throttle::record_failure(&state.db, &email).await?;
+        return retry("The email or password is not correct.".into(), StatusCode::UNAUTHORIZED, jar);
+    };
+    throttle::clear(&state.db, &email).await?;
+    // A fresh session id at every sign-in defeats session fixation.
+    if let Some(old) = jar.get(SESSION_COOKIE) {
+        session::destroy(&state, old.value()).await?;
+    }
+    let secret = session::create(&state, user.id).await?;
+    let jar = jar.add(session_cookie(&state, secret)).remove(removal_cookie(csrf::LOGIN_CSRF_COOKIE));
+    let target = if user.must_change_password { "/account/password".to_owned() } else { next };
+    Ok((jar, Redirect::to(&target)).into_response())
+}
+
+#[derive(Debug, Deserialize)]
+pub struct EmptyForm {}
+
+pub async fn logout(
+    State(state): State<AppState>,
+    _user: CurrentUser,
+    jar: CookieJar,
+    CsrfForm(_): CsrfForm<EmptyForm>,
+) -> Result<Response> {
+    if let Some(cookie) = jar.get(SESSION_COOKIE) {
+        session::destroy(&state, cookie.value()).await?;
+    }
+    Ok((jar.remove(removal_cookie(SESSION_COOKIE)), Redirect::to("/login")).into_response())
+}
+
+#[derive(askama::Template)]
+#[template(path = "auth/password.html")]
+struct PasswordPage {
+    layout: Layout,
+    forced: bool,
+    error: Option<String>,
+    done: bool,
+}
+
+pub async fn password_form(CurrentUser(auth): CurrentUser) -> Result<Html<String>> {
+    render(&PasswordPage { forced: auth.user.must_change_password, layout: Layout::for_user(&auth), error: None, done: false })
+}
+
+#[derive(Debug, Deserialize)]
+pub struct PasswordForm {
+    current: String,
+    new: String,
+    confirm: String,
+}
+
+pub async fn change_password(
+    State(state): State<AppState>,
+    CurrentUser(auth): CurrentUser,
+    CsrfForm(form): CsrfForm<PasswordForm>,
+) -> Result<Response> {
+    let layout = Layout::for_user(&auth);
+    let forced = auth.user.must_change_password;
+    let error = if !auth.user.password_hash.as_deref().is_some_and(|hash| verify_password(&form.current, hash)) {
+        Some("The current password is not correct.".to_owned())
+    } else if form.new != form.confirm {
+        Some("The new passwords do not match.".to_owned())
+    } else if form.new == form.current {
+        Some("Choose a password different from the current one.".to_owned())
+    } else {
+        super::password::validate_new_password(&form.new).err()
+    };
+    if let Some(error) = error {
+        let page = PasswordPage { layout, forced, error: Some(error), done: false };
+        return Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)?).into_response());
+    }
+    service::set_password(&state.db, auth.user.clone(), &form.new).await?;
+    Ok(render(&PasswordPage { layout, forced: false, error: None, done: true })?.into_response())
+}
+
+#[derive(askama::Template)]
+#[template(path = "auth/account.html")]
+struct AccountPage {
+    layout: Layout,
+    email: String,
+    role: String,
+    department: String,
+    location: String,
+    tokens: Vec<api_token::Model>,
+    new_token: Option<String>,
+    error: Option<String>,
+}
+
+async fn account_page(state: &AppState, auth: &super::AuthSession, new_token: Option<String>, error: Option<String>) -> Result<Html<String>> {
+    render(&AccountPage {
+        layout: Layout::for_user(auth),
+        email: auth.user.email.clone(),
+        role: auth.role().label().to_owned(),
+        department: auth.user.department.clone(),
+        location: auth.user.location.clone(),
+        tokens: tokens::list_for(&state.db, auth.user.id).await?,
+        new_token,
+        error,
+    })
+}
+
+pub async fn account(State(state): State<AppState>, CurrentUser(auth): CurrentUser) -> Result<Html<String>> {
+    account_page(&state, &auth, None, None).await
+}
+
+#[derive(Debug, Deserialize)]
+pub struct TokenForm {
+    name: String,
+}
+
+pub async fn create_token(
+    State(state): State<AppState>,
+    CurrentUser(auth): CurrentUser,
+    CsrfForm(form): CsrfForm<TokenForm>,
+) -> Result<Response> {
+    match tokens::create(&state.db, auth.user.id, &form.name).await {
+        Ok(token) => Ok(account_page(&state, &auth, Some(token), None).await?.into_response()),
+        Err(AppError::Unprocessable(message)) => {
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, account_page(&state, &auth, None, Some(message)).await?).into_response())
+        }
+        Err(other) => Err(other),
+    }
+}
+
+pub async fn revoke_token(
+    State(state): State<AppState>,
+    CurrentUser(auth): CurrentUser,
+    Path(id): Path<i32>,
+    CsrfForm(_): CsrfForm<EmptyForm>,
+) -> Result<Redirect> {
+    tokens::revoke(&state.db, auth.user.id, id).await?;
+    Ok(Redirect::to("/account"))
+}

@@ -1,0 +1,257 @@
+//! The `herald` command line: one binary, one subcommand per job.
+
+use std::io::{IsTerminal, Read};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Context;
+use clap::{Args, Parser, Subcommand};
+use indicatif::{ProgressBar, ProgressStyle};
+
+use crate::auth::{tokens, Role};
+use crate::config::{Config, Overrides};
+use crate::startup::{shutdown_signal, Application};
+use crate::users::{import, service};
+use crate::{db, error::AppError};
+
+#[derive(Parser, Debug)]
+#[command(name = "herald", version, about = "Herald: HR spotlights with tracked reach and honest feedback")]
+pub struct Cli {
+    /// Where Herald keeps its SQLite database, search index, uploads and outbox.
+    #[arg(long, global = true, env = "HERALD_DATA_DIR", default_value = "./data")]
+    pub data_dir: PathBuf,
+    /// Settings file [default: herald.toml in the data directory, if present].
+    #[arg(long, global = true, env = "HERALD_CONFIG")]
+    pub config: Option<PathBuf>,
+    /// PostgreSQL URL (postgres://user:pass@host/db); without it, SQLite in the data directory.
+    #[arg(long, global = true, env = "DATABASE_URL", hide_env_values = true)]
+    pub database_url: Option<String>,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Apply migrations, then serve the web UI and /api/v1.
+    Serve(ServeArgs),
+    /// Apply pending database migrations and exit.
+    Migrate,
+    /// Manage user accounts.
+    #[command(subcommand)]
+    User(UserCommand),
+    /// Import data from files.
+    #[command(subcommand)]
+    Import(ImportCommand),
+    /// Manage API bearer tokens.
+    #[command(subcommand)]
+    Token(TokenCommand),
+}
+
+#[derive(Args, Debug)]
+pub struct ServeArgs {
+    /// Address to listen on [default: 127.0.0.1:8080].
+    #[arg(long, env = "HERALD_BIND")]
+    pub bind: Option<SocketAddr>,
+    /// Public URL used in links and emails; https:// makes cookies Secure [default: http://BIND].
+    #[arg(long, env = "HERALD_BASE_URL")]
+    pub base_url: Option<String>,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum UserCommand {
+    /// Create a user; prints a generated password unless --password-stdin is given.
+    Add {
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        name: String,
+        /// employee, hr_staff, hr_lead or admin.
+        #[arg(long)]
+        role: Role,
+        #[arg(long, default_value = "")]
+        department: String,
+        #[arg(long, default_value = "")]
+        location: String,
+        /// Read the password from standard input instead of generating one.
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// List users.
+    List,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ImportCommand {
+    /// Employees from CSV: email,name,department,location,manager_email[,role]. Re-importing updates.
+    Employees {
+        file: PathBuf,
+        /// Import the valid rows even when some are rejected.
+        #[arg(long)]
+        skip_invalid: bool,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum TokenCommand {
+    /// Create an API token for a user and print it (only its hash is stored).
+    Create {
+        #[arg(long)]
+        email: String,
+        #[arg(long, default_value = "cli")]
+        name: String,
+    },
+}
+
+pub fn run(cli: Cli) -> ExitCode {
+    init_tracing();
+    let runtime = match tokio::runtime::Runtime::new() {
+        Ok(runtime) => runtime,
+        Err(err) => {
+            eprintln!("error: cannot start the async runtime: {err}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(dispatch(cli)) {
+        Ok(code) => code,
+        Err(err) => {
+            eprintln!("error: {err:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn init_tracing() {
+    use tracing_subscriber::EnvFilter;
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("herald=info,tower_http=info,warn"));
+    let _ = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).try_init();
+}
+
+fn load_config(cli: &Cli, serve: Option<&ServeArgs>) -> anyhow::Result<Config> {
+    let overrides = Overrides {
+        bind: serve.and_then(|s| s.bind),
+        base_url: serve.and_then(|s| s.base_url.clone()),
+        database_url: cli.database_url.clone(),
+    };
+    Config::load(&cli.data_dir, cli.config.as_deref(), overrides)
+}
+
+async fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
+    match &cli.command {
+        Command::Serve(args) => serve(load_config(&cli, Some(args))?).await,
+        Command::Migrate => {
+            let config = load_config(&cli, None)?;
+            db::migrate(&db::connect(&config).await?).await?;
+            println!("Migrations applied.");
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::User(command) => user(load_config(&cli, None)?, command).await,
+        Command::Import(ImportCommand::Employees { file, skip_invalid }) => {
+            import_employees(load_config(&cli, None)?, file, *skip_invalid).await
+        }
+        Command::Token(TokenCommand::Create { email, name }) => {
+            let db = connect_migrated(&load_config(&cli, None)?).await?;
+            let user = service::find_by_email(&db, email).await?.with_context(|| format!("no user with email {email}"))?;
+            println!("{}", tokens::create(&db, user.id, name).await.map_err(user_error)?);
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+async fn connect_migrated(config: &Config) -> anyhow::Result<sea_orm::DatabaseConnection> {
+    let db = db::connect(config).await?;
+    db::migrate(&db).await?;
+    Ok(db)
+}
+
+/// Errors that are the user's to fix print as their message alone.
+fn user_error(err: AppError) -> anyhow::Error {
+    anyhow::anyhow!("{err}")
+}
+
+async fn serve(config: Config) -> anyhow::Result<ExitCode> {
+    let app = Application::build(config).await?;
+    let config = app.state.config.clone();
+    if let Some(password) = service::ensure_first_admin(&app.state.db, &config.admin_email).await.map_err(user_error)? {
+        let login = config.base_url.join("login").context("login URL")?;
+        println!("Herald created the first administrator account. Sign in at {login}");
+        println!("  email:    {}", config.admin_email);
+        println!("  password: {password}");
+        println!("This password is shown only once; Herald asks you to choose a new one at first sign-in.");
+    }
+    tracing::info!(address = %config.bind, port = app.port(), base_url = %config.base_url, "Herald is listening");
+    app.run_until(shutdown_signal()).await?;
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn user(config: Config, command: &UserCommand) -> anyhow::Result<ExitCode> {
+    let db = connect_migrated(&config).await?;
+    match command {
+        UserCommand::Add { email, name, role, department, location, password_stdin } => {
+            let new = service::NewUser::parse(email, name, department, location, *role).map_err(|err| anyhow::anyhow!(err))?;
+            let password = if *password_stdin {
+                let mut input = String::new();
+                std::io::stdin().read_to_string(&mut input).context("reading the password from standard input")?;
+                Some(input.trim_end_matches(['\r', '\n']).to_owned())
+            } else {
+                None
+            };
+            let (user, generated) = service::create(&db, new, password.as_deref()).await.map_err(user_error)?;
+            println!("Created {} ({}) as {}.", user.name, user.email, user.role);
+            if let Some(generated) = generated {
+                println!("One-time password: {generated}");
+            }
+        }
+        UserCommand::List => {
+            let mut page = 1;
+            loop {
+                let query = service::DirectoryQuery { page: Some(page), ..Default::default() };
+                let found = service::search(&db, &query).await.map_err(user_error)?;
+                for user in &found.users {
+                    let status = if user.active { "" } else { " (inactive)" };
+                    println!("{}\t{}\t{}\t{}\t{}{}", user.email, user.name, user.role, user.department, user.location, status);
+                }
+                if page >= found.pages {
+                    break;
+                }
+                page += 1;
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn import_employees(config: Config, file: &PathBuf, skip_invalid: bool) -> anyhow::Result<ExitCode> {
+    let db = connect_migrated(&config).await?;
+    let bytes = std::fs::read(file).with_context(|| format!("reading {}", file.display()))?;
+    let bar = ProgressBar::new(0);
+    if std::io::stderr().is_terminal() {
+        bar.set_style(ProgressStyle::with_template("{bar:40} {pos}/{len} employees").unwrap_or_else(|_| ProgressStyle::default_bar()));
+    } else {
+        bar.set_draw_target(indicatif::ProgressDrawTarget::hidden());
+    }
+    let parsed = import::parse(bytes.as_slice()).map_err(|err| anyhow::anyhow!("{} was not imported: {err}", file.display()))?;
+    for rejected in &parsed.rejected {
+        eprintln!("line {}: {}", rejected.line, rejected.reason);
+    }
+    if !parsed.rejected.is_empty() && !skip_invalid {
+        eprintln!(
+            "{} row(s) rejected; nothing was imported. Fix them, or pass --skip-invalid to import the {} valid row(s).",
+            parsed.rejected.len(),
+            parsed.rows.len()
+        );
+        return Ok(ExitCode::from(2));
+    }
+    bar.set_length(parsed.rows.len() as u64);
+    let summary = import::apply(&db, &parsed.rows, |done| bar.set_position(done)).await.map_err(user_error)?;
+    bar.finish_and_clear();
+    println!(
+        "Imported {}: {} created, {} updated, {} unchanged, {} rejected.",
+        file.display(),
+        summary.created,
+        summary.updated,
+        summary.unchanged,
+        parsed.rejected.len()
+    );
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,14 @@
+//! Herald: a self-hosted HR spotlight service.
+#![forbid(unsafe_code)]
+
+pub mod api;
+pub mod auth;
+pub mod cli;
+pub mod config;
+pub mod db;
+pub mod entities;
+pub mod error;
+pub mod startup;
+pub mod state;
+pub mod users;
+pub mod web;

@@ -1,0 +1,84 @@
+//! Building the application: database, migrations, router, listener.
+
+use std::sync::Arc;
+
+use axum::http::{HeaderName, Request};
+use axum::{middleware, Router};
+use tokio::net::TcpListener;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::trace::TraceLayer;
+use tracing::info_span;
+
+use crate::config::Config;
+use crate::state::AppState;
+use crate::{api, auth, db, error, users, web};
+
+const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
+
+pub struct Application {
+    listener: TcpListener,
+    router: Router,
+    pub state: AppState,
+}
+
+impl Application {
+    /// Connects, migrates and binds; `config.bind` with port 0 picks a free port (tests).
+    pub async fn build(config: Config) -> anyhow::Result<Self> {
+        let db = db::connect(&config).await?;
+        db::migrate(&db).await?;
+        let listener = TcpListener::bind(config.bind).await.map_err(|err| anyhow::anyhow!("cannot listen on {}: {err}", config.bind))?;
+        let state = AppState { db, config: Arc::new(config) };
+        Ok(Application { listener, router: router(state.clone()), state })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.listener.local_addr().map(|addr| addr.port()).unwrap_or(0)
+    }
+
+    pub async fn run_until(self, shutdown: impl std::future::Future<Output = ()> + Send + 'static) -> anyhow::Result<()> {
+        axum::serve(self.listener, self.router).with_graceful_shutdown(shutdown).await?;
+        Ok(())
+    }
+}
+
+pub fn router(state: AppState) -> Router {
+    Router::new()
+        .merge(web::router())
+        .merge(auth::router())
+        .merge(users::router())
+        .nest("/api/v1", api::router())
+        .route("/assets/{*file}", axum::routing::get(web::assets::serve))
+        .fallback(|| async { error::AppError::NotFound })
+        // The last layer added sees the request first: request id, trace,
+        // security headers, error rendering, then the signed-in user.
+        .layer(middleware::from_fn_with_state(state.clone(), auth::session::load_auth))
+        .layer(middleware::from_fn(error::render_errors))
+        .layer(middleware::from_fn(web::security_headers))
+        .layer(PropagateRequestIdLayer::new(REQUEST_ID))
+        .layer(TraceLayer::new_for_http().make_span_with(|request: &Request<_>| {
+            let id = request.headers().get(REQUEST_ID).and_then(|v| v.to_str().ok()).unwrap_or("-");
+            info_span!("request", id = %id, method = %request.method(), path = %request.uri().path())
+        }))
+        .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
+        .with_state(state)
+}
+
+/// Resolves on Ctrl-C or SIGTERM.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! { _ = ctrl_c => {}, _ = terminate => {} }
+    tracing::info!("shutting down");
+}
