@@ -1,0 +1,135 @@
+//! The `herald` binary's subcommands, run as an operator would.
+
+use std::io::Write;
+use std::process::Stdio;
+use std::time::Duration;
+
+use crate::helpers::{fresh_database, herald_command};
+
+struct Workspace {
+    dir: tempfile::TempDir,
+    database_url: Option<String>,
+}
+
+impl Workspace {
+    async fn new() -> Workspace {
+        Workspace { dir: tempfile::tempdir().unwrap(), database_url: fresh_database().await }
+    }
+
+    fn herald(&self) -> std::process::Command {
+        herald_command(self.dir.path(), self.database_url.as_deref())
+    }
+
+    fn run(&self, args: &[&str]) -> (i32, String, String) {
+        let output = self.herald().args(args).output().expect("run herald");
+        (
+            output.status.code().unwrap_or(-1),
+            String::from_utf8_lossy(&output.stdout).into_owned(),
+            String::from_utf8_lossy(&output.stderr).into_owned(),
+        )
+    }
+
+    fn file(&self, name: &str, contents: &str) -> String {
+        let path = self.dir.path().join(name);
+        std::fs::write(&path, contents).unwrap();
+        path.to_string_lossy().into_owned()
+    }
+}
+
+#[tokio::test]
+async fn user_add_list_and_token_create() {
+    let ws = Workspace::new().await;
+    assert_eq!(ws.run(&["migrate"]).0, 0);
+
+    let (code, out, err) = ws.run(&["user", "add", "--email", "Lead@Example.com", "--name", "Lee Lead", "--role", "hr_lead", "--department", "HR"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("Created Lee Lead (lead@example.com) as hr_lead"));
+    assert!(out.contains("One-time password: "));
+
+    let mut child = ws.herald().args(["user", "add", "--email", "emp@example.com", "--name", "Em", "--role", "employee", "--password-stdin"])
+        .stdin(Stdio::piped()).stdout(Stdio::piped()).spawn().unwrap();
+    child.stdin.take().unwrap().write_all(b"a long enough password\n").unwrap();
+    let output = child.wait_with_output().unwrap();
+    assert!(output.status.success());
+    assert!(!String::from_utf8_lossy(&output.stdout).contains("One-time password"));
+
+    let (code, _, err) = ws.run(&["user", "add", "--email", "emp@example.com", "--name", "Again", "--role", "employee"]);
+    assert_eq!(code, 1);
+    assert!(err.contains("already exists"), "{err}");
+    let (code, _, err) = ws.run(&["user", "add", "--email", "x@example.com", "--name", "X", "--role", "boss"]);
+    assert_eq!(code, 2, "clap rejects an unknown role");
+    assert!(err.contains("unknown role"), "{err}");
+
+    let (_, out, _) = ws.run(&["user", "list"]);
+    assert!(out.contains("lead@example.com\tLee Lead\thr_lead\tHR"));
+    assert!(out.contains("emp@example.com"));
+
+    let (code, token, _) = ws.run(&["token", "create", "--email", "lead@example.com"]);
+    assert_eq!(code, 0);
+    assert!(token.trim().starts_with("hrld_"));
+    let (code, _, err) = ws.run(&["token", "create", "--email", "nobody@example.com"]);
+    assert_eq!(code, 1);
+    assert!(err.contains("no user with email"));
+}
+
+#[tokio::test]
+async fn import_employees_is_idempotent_and_all_or_nothing() {
+    let ws = Workspace::new().await;
+    let good = ws.file("good.csv", "email,name,department,location,manager_email\nana@example.com,Ana,Finance,Lisbon,\nben@example.com,Ben,Sales,Porto,ana@example.com\n");
+    let (code, out, err) = ws.run(&["import", "employees", &good]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("2 created, 0 updated, 0 unchanged, 0 rejected"), "{out}");
+    let (_, out, _) = ws.run(&["import", "employees", &good]);
+    assert!(out.contains("0 created, 0 updated, 2 unchanged"), "{out}");
+
+    let bad = ws.file("bad.csv", "email,name\ncarl@example.com,Carl\nbroken,Bob\n,Nobody\n");
+    let (code, _, err) = ws.run(&["import", "employees", &bad]);
+    assert_eq!(code, 2);
+    assert!(err.contains("line 3: ") && err.contains("line 4: the email address is missing"), "{err}");
+    assert!(err.contains("nothing was imported"));
+    let (_, list, _) = ws.run(&["user", "list"]);
+    assert!(!list.contains("carl@example.com"), "no partial import");
+
+    let (code, out, _) = ws.run(&["import", "employees", &bad, "--skip-invalid"]);
+    assert_eq!(code, 0);
+    assert!(out.contains("1 created") && out.contains("2 rejected"));
+
+    let garbage = ws.file("garbage.csv", "\u{0}\u{1}binary");
+    let (code, _, err) = ws.run(&["import", "employees", &garbage]);
+    assert_eq!(code, 1);
+    assert!(err.contains("was not imported"), "{err}");
+}
+
+#[tokio::test]
+async fn serve_creates_the_first_admin_answers_health_and_stops_on_sigterm() {
+    let ws = Workspace::new().await;
+    let port = free_port();
+    let mut child = ws.herald()
+        .args(["serve", "--bind", &format!("127.0.0.1:{port}")])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let health = format!("http://127.0.0.1:{port}/healthz");
+    let mut up = false;
+    for _ in 0..100 {
+        if reqwest::get(&health).await.map(|r| r.status() == 200).unwrap_or(false) {
+            up = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(up, "herald serve did not answer /healthz");
+    let status = std::process::Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap();
+    assert!(status.success());
+    let mut stdout = String::new();
+    std::io::Read::read_to_string(child.stdout.as_mut().unwrap(), &mut stdout).unwrap();
+    let exit = child.wait().unwrap();
+    assert!(exit.success(), "graceful shutdown exits 0, got {exit:?}");
+    assert!(stdout.contains("email:    admin@herald.local"), "{stdout}");
+    assert!(stdout.contains("password: "));
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}

@@ -1,0 +1,140 @@
+//! `TestApp`: a running Herald and helpers to drive it like a browser or an API client.
+
+use herald::auth::Role;
+use herald::config::{Config, Overrides};
+use herald::startup::Application;
+use herald::state::AppState;
+use herald::users::service::{self, NewUser};
+use reqwest::redirect::Policy;
+use sea_orm::{ConnectionTrait, Database};
+use tokio::sync::oneshot;
+
+pub const PASSWORD: &str = "correct-horse-battery";
+
+pub struct TestApp {
+    pub address: String,
+    pub state: AppState,
+    /// Kept so the directory lives as long as the app.
+    _data_dir: tempfile::TempDir,
+    shutdown: Option<oneshot::Sender<()>>,
+}
+
+/// A fresh PostgreSQL database when the suite runs against PostgreSQL.
+pub async fn fresh_database() -> Option<String> {
+    let admin_url = std::env::var("HERALD_TEST_POSTGRES").ok().filter(|url| !url.is_empty())?;
+    let name = format!("herald_test_{}", herald::auth::password::random_secret(9).to_lowercase().replace(['-', '_'], "x"));
+    let admin = Database::connect(&admin_url).await.expect("connect to HERALD_TEST_POSTGRES");
+    admin.execute_unprepared(&format!("CREATE DATABASE {name}")).await.expect("create test database");
+    admin.close().await.ok();
+    let mut url = url::Url::parse(&admin_url).expect("HERALD_TEST_POSTGRES is a URL");
+    url.set_path(&name);
+    Some(url.to_string())
+}
+
+impl TestApp {
+    pub async fn spawn() -> TestApp {
+        let data_dir = tempfile::tempdir().expect("temp dir");
+        let database_url = fresh_database().await;
+        let overrides = Overrides {
+            bind: Some("127.0.0.1:0".parse().unwrap()),
+            base_url: None,
+            database_url,
+        };
+        let config = Config::load(data_dir.path(), None, overrides).expect("config");
+        let app = Application::build(config).await.expect("application starts");
+        let address = format!("http://127.0.0.1:{}", app.port());
+        let state = app.state.clone();
+        let (tx, rx) = oneshot::channel::<()>();
+        tokio::spawn(app.run_until(async {
+            let _ = rx.await;
+        }));
+        TestApp { address, state, _data_dir: data_dir, shutdown: Some(tx) }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.address, path)
+    }
+
+    /// A user with a known password that need not be changed.
+    pub async fn user(&self, role: Role) -> String {
+        let email = format!("{}-{}@example.com", role.as_str().replace('_', "-"), herald::auth::password::random_secret(6).to_lowercase());
+        let new = NewUser::parse(&email, &format!("Test {}", role.label()), "Finance", "Lisbon", role).unwrap();
+        service::create(&self.state.db, new, Some(PASSWORD)).await.expect("create user");
+        email
+    }
+
+    /// A browser-like client: keeps cookies, does not follow redirects.
+    pub fn browser(&self) -> reqwest::Client {
+        reqwest::Client::builder().cookie_store(true).redirect(Policy::none()).build().unwrap()
+    }
+
+    pub async fn get(&self, client: &reqwest::Client, path: &str) -> reqwest::Response {
+        client.get(self.url(path)).send().await.expect("request")
+    }
+
+    /// The CSRF token of the form on the page at `path`.
+    pub async fn csrf(&self, client: &reqwest::Client, path: &str) -> String {
+        let html = self.get(client, path).await.text().await.unwrap();
+        csrf_in(&html).unwrap_or_else(|| panic!("no csrf field on {path}"))
+    }
+
+    pub async fn post_form(&self, client: &reqwest::Client, path: &str, fields: &[(&str, &str)]) -> reqwest::Response {
+        client.post(self.url(path)).form(fields).send().await.expect("request")
+    }
+
+    pub async fn login_as(&self, email: &str, password: &str) -> (reqwest::Client, reqwest::Response) {
+        let client = self.browser();
+        let csrf = self.csrf(&client, "/login").await;
+        let response = self.post_form(&client, "/login", &[("csrf", &csrf), ("email", email), ("password", password)]).await;
+        (client, response)
+    }
+
+    /// A signed-in browser client for a new user of `role`.
+    pub async fn signed_in(&self, role: Role) -> reqwest::Client {
+        let email = self.user(role).await;
+        let (client, response) = self.login_as(&email, PASSWORD).await;
+        assert_eq!(response.status(), 303, "login as {email} should redirect");
+        client
+    }
+
+    /// An API bearer token for a new user of `role`.
+    pub async fn token(&self, role: Role) -> String {
+        let email = self.user(role).await;
+        let user = service::find_by_email(&self.state.db, &email).await.unwrap().unwrap();
+        herald::auth::tokens::create(&self.state.db, user.id, "test").await.unwrap()
+    }
+
+    pub async fn count_users(&self) -> u64 {
+        use sea_orm::{EntityTrait, PaginatorTrait};
+        herald::entities::user::Entity::find().count(&self.state.db).await.unwrap()
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+    }
+}
+
+pub fn csrf_in(html: &str) -> Option<String> {
+    let marker = "name=\"csrf\" value=\"";
+    let start = html.find(marker)? + marker.len();
+    let end = html[start..].find('"')? + start;
+    Some(html[start..end].to_owned())
+}
+
+pub fn location(response: &reqwest::Response) -> String {
+    response.headers().get("location").map(|v| v.to_str().unwrap().to_owned()).unwrap_or_default()
+}
+
+/// Runs the real `herald` binary against the given data directory and database.
+pub fn herald_command(data_dir: &std::path::Path, database_url: Option<&str>) -> std::process::Command {
+    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_herald"));
+    command.env("HERALD_DATA_DIR", data_dir).env_remove("DATABASE_URL").env("RUST_LOG", "warn");
+    if let Some(url) = database_url {
+        command.env("DATABASE_URL", url);
+    }
+    command
+}

@@ -1,0 +1,15 @@
+//! Herald's integration and end-to-end tests: one binary, one module per feature.
+//!
+//! Every test starts the real server on a random port with a fresh data
+//! directory. With `HERALD_TEST_POSTGRES` set to a PostgreSQL URL whose user
+//! may create databases, each test gets its own throw-away database there;
+//! otherwise SQLite. `scripts/test` runs the suite both ways.
+
+mod helpers;
+
+mod accounts;
+mod api;
+mod browser;
+mod cli;
+mod import;
+mod roles;

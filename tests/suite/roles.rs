@@ -1,0 +1,180 @@
+//! The authorization matrix: every route of the application × every role
+//! and anonymous, against the expected answer.
+
+use herald::auth::Role;
+use reqwest::Method;
+use serde_json::json;
+
+use crate::helpers::{location, TestApp};
+
+#[derive(Clone, Copy, Debug)]
+enum Access {
+    Public,
+    AtLeast(Role),
+}
+
+#[derive(Clone, Debug)]
+enum Body {
+    Empty,
+    Form(Vec<(&'static str, String)>),
+    Csv,
+    Json(serde_json::Value),
+}
+
+struct Case {
+    method: Method,
+    path: String,
+    access: Access,
+    body: Body,
+}
+
+fn case(method: Method, path: impl Into<String>, access: Access, body: Body) -> Case {
+    Case { method, path: path.into(), access, body }
+}
+
+fn page_routes(target_user: i32) -> Vec<Case> {
+    use Access::*;
+    let employee = AtLeast(Role::Employee);
+    let admin = AtLeast(Role::Admin);
+    vec![
+        case(Method::GET, "/login", Public, Body::Empty),
+        case(Method::GET, "/healthz", Public, Body::Empty),
+        case(Method::GET, "/assets/herald.css", Public, Body::Empty),
+        case(Method::GET, "/", employee, Body::Empty),
+        case(Method::GET, "/account", employee, Body::Empty),
+        case(Method::GET, "/account/password", employee, Body::Empty),
+        case(Method::POST, "/account/password", employee, Body::Form(vec![("current", "x".into()), ("new", "y".into()), ("confirm", "y".into())])),
+        case(Method::POST, "/account/tokens", employee, Body::Form(vec![("name", "matrix".into())])),
+        case(Method::POST, "/account/tokens/999999/revoke", employee, Body::Empty),
+        case(Method::GET, "/directory", AtLeast(Role::HrStaff), Body::Empty),
+        case(Method::GET, "/directory?q=test&department=Finance", AtLeast(Role::HrStaff), Body::Empty),
+        case(Method::GET, "/admin/users", admin, Body::Empty),
+        case(Method::POST, "/admin/users", admin, Body::Form(vec![("email", "".into()), ("name", "Matrix".into()), ("role", "employee".into())])),
+        case(Method::POST, format!("/admin/users/{target_user}"), admin, Body::Form(vec![("role", "employee".into())])),
+        case(Method::GET, "/admin/import", admin, Body::Empty),
+        case(Method::POST, "/admin/import", admin, Body::Csv),
+        // Last: it ends the session.
+        case(Method::POST, "/logout", employee, Body::Empty),
+    ]
+}
+
+fn api_routes() -> Vec<Case> {
+    use Access::*;
+    vec![
+        case(Method::GET, "/api/v1/openapi.json", Public, Body::Empty),
+        case(Method::GET, "/api/v1/me", AtLeast(Role::Employee), Body::Empty),
+        case(Method::GET, "/api/v1/users", AtLeast(Role::Admin), Body::Empty),
+        case(Method::POST, "/api/v1/users", AtLeast(Role::Admin), Body::Json(json!({"email": "", "name": "x", "role": "employee"}))),
+    ]
+}
+
+async fn send_page(app: &TestApp, client: &reqwest::Client, csrf: &str, case: &Case) -> reqwest::Response {
+    let request = client.request(case.method.clone(), app.url(&case.path));
+    let request = match &case.body {
+        Body::Empty if case.method == Method::POST => request.form(&[("csrf", csrf)]),
+        Body::Empty => request,
+        Body::Form(fields) => {
+            let mut fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            fields.push(("csrf", csrf));
+            request.form(&fields)
+        }
+        Body::Csv => {
+            let file = reqwest::multipart::Part::text("email,name\nmatrix@example.com,Matrix\n").file_name("people.csv");
+            request.multipart(reqwest::multipart::Form::new().text("csrf", csrf.to_owned()).part("file", file))
+        }
+        Body::Json(value) => request.json(value),
+    };
+    request.send().await.unwrap()
+}
+
+#[tokio::test]
+async fn every_page_route_answers_each_role_as_expected() {
+    let app = TestApp::spawn().await;
+    let target_email = app.user(Role::Employee).await;
+    let target = herald::users::service::find_by_email(&app.state.db, &target_email).await.unwrap().unwrap().id;
+    let mut failures = Vec::new();
+    for actor in [None, Some(Role::Employee), Some(Role::HrStaff), Some(Role::HrLead), Some(Role::Admin)] {
+        let (client, csrf) = match actor {
+            Some(role) => {
+                let client = app.signed_in(role).await;
+                let csrf = app.csrf(&client, "/account").await;
+                (client, csrf)
+            }
+            None => (app.browser(), String::new()),
+        };
+        for case in page_routes(target) {
+            let response = send_page(&app, &client, &csrf, &case).await;
+            let status = response.status().as_u16();
+            let to_login = status == 303 && location(&response).starts_with("/login?next=");
+            let ok = match (case.access, actor) {
+                (Access::Public, _) => status == 200,
+                (Access::AtLeast(_), None) => to_login,
+                (Access::AtLeast(needed), Some(role)) if role.allows(needed) => status != 403 && status != 401 && !to_login,
+                (Access::AtLeast(_), Some(_)) => status == 403,
+            };
+            if !ok {
+                failures.push(format!("{:?} {} {} -> {status}", actor, case.method, case.path));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "unexpected answers:\n{}", failures.join("\n"));
+}
+
+#[tokio::test]
+async fn every_api_route_answers_each_role_as_expected() {
+    let app = TestApp::spawn().await;
+    let client = reqwest::Client::new();
+    let mut failures = Vec::new();
+    for actor in [None, Some(Role::Employee), Some(Role::HrStaff), Some(Role::HrLead), Some(Role::Admin)] {
+        let token = match actor {
+            Some(role) => Some(app.token(role).await),
+            None => None,
+        };
+        for case in api_routes() {
+            let mut request = client.request(case.method.clone(), app.url(&case.path));
+            if let Some(token) = &token {
+                request = request.bearer_auth(token);
+            }
+            if let Body::Json(value) = &case.body {
+                request = request.json(value);
+            }
+            let response = request.send().await.unwrap();
+            let status = response.status().as_u16();
+            let ok = match (case.access, actor) {
+                (Access::Public, _) => status == 200,
+                (Access::AtLeast(_), None) => status == 401,
+                (Access::AtLeast(needed), Some(role)) if role.allows(needed) => status != 401 && status != 403,
+                (Access::AtLeast(_), Some(_)) => status == 403,
+            };
+            if !ok {
+                failures.push(format!("{:?} {} {} -> {status}", actor, case.method, case.path));
+            }
+            if status == 401 || status == 403 {
+                let body: serde_json::Value = response.json().await.unwrap();
+                assert!(body["error"]["message"].is_string(), "{}: error body {body}", case.path);
+            }
+        }
+    }
+    assert!(failures.is_empty(), "unexpected answers:\n{}", failures.join("\n"));
+}
+
+#[tokio::test]
+async fn an_employee_calling_an_admin_route_changes_nothing() {
+    let app = TestApp::spawn().await;
+    let client = app.signed_in(Role::Employee).await;
+    let csrf = app.csrf(&client, "/account").await;
+    let before = app.count_users().await;
+    let form = [("csrf", csrf.as_str()), ("email", "intruder@example.com"), ("name", "Intruder"), ("role", "admin")];
+    let response = app.post_form(&client, "/admin/users", &form).await;
+    assert_eq!(response.status(), 403);
+    assert!(response.text().await.unwrap().contains("Your role does not allow this."));
+    assert_eq!(app.count_users().await, before);
+}
+
+#[tokio::test]
+async fn a_session_cookie_is_not_an_api_credential() {
+    let app = TestApp::spawn().await;
+    let client = app.signed_in(Role::Admin).await;
+    let response = app.get(&client, "/api/v1/me").await;
+    assert_eq!(response.status(), 401, "the API takes bearer tokens only, so cookies cannot be used cross-site");
+}
