@@ -75,6 +75,16 @@ impl Config {
         self.base_url.scheme() == "https"
     }
 
+    /// The tantivy index: a cache of the database, rebuilt when missing.
+    pub fn index_dir(&self) -> PathBuf {
+        self.data_dir.join("index")
+    }
+
+    /// Uploaded attachments, stored by content hash.
+    pub fn uploads_dir(&self) -> PathBuf {
+        self.data_dir.join("uploads")
+    }
+
     pub fn database_url(&self) -> String {
         match &self.database_url {
             Some(url) => url.clone(),

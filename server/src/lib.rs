@@ -8,6 +8,8 @@ pub mod config;
 pub mod db;
 pub mod entities;
 pub mod error;
+pub mod library;
+pub mod search;
 pub mod startup;
 pub mod state;
 pub mod users;

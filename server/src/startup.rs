@@ -10,6 +10,7 @@ use tower_http::trace::TraceLayer;
 use tracing::info_span;
 
 use crate::config::Config;
+use crate::search::SearchIndex;
 use crate::state::AppState;
 use crate::{api, auth, db, error, users, web};
 
@@ -27,7 +28,9 @@ impl Application {
         let db = db::connect(&config).await?;
         db::migrate(&db).await?;
         let listener = TcpListener::bind(config.bind).await.map_err(|err| anyhow::anyhow!("cannot listen on {}: {err}", config.bind))?;
-        let state = AppState { db, config: Arc::new(config) };
+        let search = open_search_index(&config, &db).await?;
+        search.spawn_sync(db.clone());
+        let state = AppState { db, config: Arc::new(config), search };
         Ok(Application { listener, router: router(state.clone()), state })
     }
 
@@ -39,6 +42,16 @@ impl Application {
         axum::serve(self.listener, self.router).with_graceful_shutdown(shutdown).await?;
         Ok(())
     }
+}
+
+/// Opens the search index, rebuilding it from the database when it is new or was unusable.
+pub async fn open_search_index(config: &Config, db: &sea_orm::DatabaseConnection) -> anyhow::Result<SearchIndex> {
+    let (search, fresh) = SearchIndex::open(&config.index_dir())?;
+    if fresh {
+        let count = search.rebuild(db, |_, _| {}).await?;
+        tracing::info!(items = count, "search index built from the database");
+    }
+    Ok(search)
 }
 
 pub fn router(state: AppState) -> Router {
