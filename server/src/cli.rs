@@ -46,6 +46,8 @@ pub enum Command {
     /// Manage API bearer tokens.
     #[command(subcommand)]
     Token(TokenCommand),
+    /// Rebuild the search index from the database (stop `herald serve` first).
+    Reindex,
 }
 
 #[derive(Args, Debug)]
@@ -56,6 +58,9 @@ pub struct ServeArgs {
     /// Public URL used in links and emails; https:// makes cookies Secure [default: http://BIND].
     #[arg(long, env = "HERALD_BASE_URL")]
     pub base_url: Option<String>,
+    /// Largest attachment accepted, in MB [default: 25].
+    #[arg(long, env = "HERALD_MAX_UPLOAD_MB")]
+    pub max_upload_mb: Option<u64>,
 }
 
 #[derive(Subcommand, Debug)]
@@ -89,6 +94,13 @@ pub enum ImportCommand {
         /// Import the valid rows even when some are rejected.
         #[arg(long)]
         skip_invalid: bool,
+    },
+    /// Collateral from a CSV (title,summary,body,kind,category,tags,status,…) or a folder of files.
+    Collateral {
+        path: PathBuf,
+        /// Owner of the new items [default: the first administrator].
+        #[arg(long)]
+        owner: Option<String>,
     },
 }
 
@@ -131,6 +143,7 @@ fn load_config(cli: &Cli, serve: Option<&ServeArgs>) -> anyhow::Result<Config> {
     let overrides = Overrides {
         bind: serve.and_then(|s| s.bind),
         base_url: serve.and_then(|s| s.base_url.clone()),
+        max_upload_mb: serve.and_then(|s| s.max_upload_mb),
         database_url: cli.database_url.clone(),
     };
     Config::load(&cli.data_dir, cli.config.as_deref(), overrides)
@@ -149,6 +162,10 @@ async fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Import(ImportCommand::Employees { file, skip_invalid }) => {
             import_employees(load_config(&cli, None)?, file, *skip_invalid).await
         }
+        Command::Import(ImportCommand::Collateral { path, owner }) => {
+            import_collateral(load_config(&cli, None)?, path, owner.as_deref()).await
+        }
+        Command::Reindex => reindex(load_config(&cli, None)?).await,
         Command::Token(TokenCommand::Create { email, name }) => {
             let db = connect_migrated(&load_config(&cli, None)?).await?;
             let user = service::find_by_email(&db, email).await?.with_context(|| format!("no user with email {email}"))?;
@@ -224,12 +241,7 @@ async fn user(config: Config, command: &UserCommand) -> anyhow::Result<ExitCode>
 async fn import_employees(config: Config, file: &PathBuf, skip_invalid: bool) -> anyhow::Result<ExitCode> {
     let db = connect_migrated(&config).await?;
     let bytes = std::fs::read(file).with_context(|| format!("reading {}", file.display()))?;
-    let bar = ProgressBar::new(0);
-    if std::io::stderr().is_terminal() {
-        bar.set_style(ProgressStyle::with_template("{bar:40} {pos}/{len} employees").unwrap_or_else(|_| ProgressStyle::default_bar()));
-    } else {
-        bar.set_draw_target(indicatif::ProgressDrawTarget::hidden());
-    }
+    let bar = progress_bar("employees");
     let parsed = import::parse(bytes.as_slice()).map_err(|err| anyhow::anyhow!("{} was not imported: {err}", file.display()))?;
     for rejected in &parsed.rejected {
         eprintln!("line {}: {}", rejected.line, rejected.reason);
@@ -254,4 +266,72 @@ async fn import_employees(config: Config, file: &PathBuf, skip_invalid: bool) ->
         parsed.rejected.len()
     );
     Ok(ExitCode::SUCCESS)
+}
+
+/// A progress bar on a terminal; nothing when output goes to a file or pipe.
+fn progress_bar(unit: &str) -> ProgressBar {
+    let bar = ProgressBar::new(0);
+    if std::io::stderr().is_terminal() {
+        let template = format!("{{bar:40}} {{pos}}/{{len}} {unit} ({{eta}} left)");
+        bar.set_style(ProgressStyle::with_template(&template).unwrap_or_else(|_| ProgressStyle::default_bar()));
+    } else {
+        bar.set_draw_target(indicatif::ProgressDrawTarget::hidden());
+    }
+    bar
+}
+
+fn advance(bar: &ProgressBar) -> impl Fn(u64, u64) + '_ {
+    move |done, total| {
+        bar.set_length(total);
+        bar.set_position(done);
+    }
+}
+
+async fn reindex(config: Config) -> anyhow::Result<ExitCode> {
+    let db = connect_migrated(&config).await?;
+    let (index, _) = crate::search::SearchIndex::open(&config.index_dir())?;
+    let bar = progress_bar("items");
+    let count = index.rebuild(&db, advance(&bar)).await?;
+    bar.finish_and_clear();
+    println!("Indexed {count} items into {}.", config.index_dir().display());
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Indexes right away when no server holds the index; otherwise the running
+/// server picks the changes up from the change log by itself.
+async fn index_now_or_later(config: &Config, db: &sea_orm::DatabaseConnection) -> anyhow::Result<ExitCode> {
+    match crate::search::SearchIndex::open(&config.index_dir()) {
+        Ok((index, _)) => {
+            let bar = progress_bar("items indexed");
+            index.rebuild(db, advance(&bar)).await?;
+            bar.finish_and_clear();
+            println!("Search index updated.");
+        }
+        Err(err) => println!("The search index is in use ({err:#}); the running server will index the new items."),
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn import_collateral(config: Config, path: &std::path::Path, owner: Option<&str>) -> anyhow::Result<ExitCode> {
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+    let db = connect_migrated(&config).await?;
+    let owner = match owner {
+        Some(email) => service::find_by_email(&db, email).await?.with_context(|| format!("no user with email {email}"))?,
+        None => crate::entities::user::Entity::find()
+            .filter(crate::entities::user::Column::Role.eq(Role::Admin.as_str()))
+            .order_by_asc(crate::entities::user::Column::Id)
+            .one(&db)
+            .await?
+            .context("no administrator exists yet; start `herald serve` once or pass --owner EMAIL")?,
+    };
+    let source = crate::library::import::Source::open(path)?;
+    let bar = progress_bar("items");
+    let report = crate::library::import::run(&db, &config, owner.id, &source, advance(&bar)).await?;
+    bar.finish_and_clear();
+    for error in &report.errors {
+        eprintln!("{}: {}", error.source, error.reason);
+    }
+    println!("Imported {} items; {} failed.", report.created, report.errors.len());
+    index_now_or_later(&config, &db).await?;
+    Ok(if report.errors.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(2) })
 }

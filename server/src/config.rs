@@ -16,6 +16,7 @@ pub struct Config {
     /// `None` means the embedded SQLite database in the data directory.
     pub database_url: Option<String>,
     pub session_hours: i64,
+    pub max_upload_mb: u64,
     /// Email of the admin account created on first start.
     pub admin_email: String,
 }
@@ -28,6 +29,7 @@ pub struct FileConfig {
     pub base_url: Option<String>,
     pub database_url: Option<String>,
     pub session_hours: Option<i64>,
+    pub max_upload_mb: Option<u64>,
     pub admin_email: Option<String>,
 }
 
@@ -37,6 +39,7 @@ pub struct Overrides {
     pub bind: Option<SocketAddr>,
     pub base_url: Option<String>,
     pub database_url: Option<String>,
+    pub max_upload_mb: Option<u64>,
 }
 
 impl Config {
@@ -60,7 +63,12 @@ impl Config {
         if !(1..=24 * 90).contains(&session_hours) {
             anyhow::bail!("session_hours must be between 1 and 2160, got {session_hours}");
         }
+        let max_upload_mb = overrides.max_upload_mb.or(file.max_upload_mb).unwrap_or(25);
+        if !(1..=1024).contains(&max_upload_mb) {
+            anyhow::bail!("max_upload_mb must be between 1 and 1024, got {max_upload_mb}");
+        }
         Ok(Config {
+            max_upload_mb,
             data_dir: data_dir.to_path_buf(),
             bind,
             base_url,
@@ -68,6 +76,10 @@ impl Config {
             session_hours,
             admin_email: file.admin_email.unwrap_or_else(|| "admin@herald.local".into()),
         })
+    }
+
+    pub fn max_upload_bytes(&self) -> u64 {
+        self.max_upload_mb * 1024 * 1024
     }
 
     /// Cookies get the `Secure` flag when Herald is served over HTTPS.

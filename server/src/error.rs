@@ -37,6 +37,8 @@ pub enum AppError {
     TooManyRequests(String),
     #[error("This form has expired or did not come from Herald. Reload the page and try again.")]
     Csrf,
+    #[error("{0}")]
+    Storage(String),
     #[error("The service is temporarily unavailable. Please try again shortly.")]
     Unavailable,
     #[error("Something went wrong on our side. The error has been logged.")]
@@ -55,6 +57,7 @@ impl AppError {
             AppError::Unprocessable(_) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
             AppError::Csrf => StatusCode::FORBIDDEN,
+            AppError::Storage(_) => StatusCode::INSUFFICIENT_STORAGE,
             AppError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -72,6 +75,7 @@ impl AppError {
             AppError::Unprocessable(_) => "unprocessable",
             AppError::TooManyRequests(_) => "too_many_requests",
             AppError::Csrf => "csrf",
+            AppError::Storage(_) => "storage",
             AppError::Unavailable => "unavailable",
             AppError::Internal(_) => "internal",
         }

@@ -12,7 +12,7 @@ use tracing::info_span;
 use crate::config::Config;
 use crate::search::SearchIndex;
 use crate::state::AppState;
-use crate::{api, auth, db, error, users, web};
+use crate::{api, auth, db, error, library, users, web};
 
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
@@ -59,6 +59,7 @@ pub fn router(state: AppState) -> Router {
         .merge(web::router())
         .merge(auth::router())
         .merge(users::router())
+        .merge(library::router(&state))
         .nest("/api/v1", api::router())
         .route("/assets/{*file}", axum::routing::get(web::assets::serve))
         .fallback(|| async { error::AppError::NotFound })

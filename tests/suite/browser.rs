@@ -103,3 +103,61 @@ async fn first_admin_signs_in_in_chromium_and_sees_home() {
     screenshot(&browser, "home-admin").await;
     browser.close().await.unwrap();
 }
+
+async fn sign_in(browser: &Client, app: &TestApp, email: &str) {
+    browser.goto(&app.url("/login")).await.unwrap();
+    fill(browser, "email", email).await;
+    fill(browser, "password", crate::helpers::PASSWORD).await;
+    browser.find(Locator::Css("form[action='/login'] button")).await.unwrap().click().await.unwrap();
+    browser.wait().for_element(Locator::Css("nav.mainnav")).await.unwrap();
+}
+
+async fn sign_out(browser: &Client) {
+    browser.find(Locator::Css("form[action='/logout'] button")).await.unwrap().click().await.unwrap();
+    browser.wait().for_element(Locator::Css("form[action='/login']")).await.unwrap();
+}
+
+#[tokio::test]
+async fn hr_attaches_a_pdf_and_an_employee_finds_it_by_a_word_inside() {
+    let app = TestApp::spawn().await;
+    let hr = app.user(herald::auth::Role::HrStaff).await;
+    let employee = app.user(herald::auth::Role::Employee).await;
+    let (_driver, browser) = start_browser().await;
+
+    sign_in(&browser, &app, &hr).await;
+    browser.goto(&app.url("/library/new")).await.unwrap();
+    fill(&browser, "title", "Dental Benefits Guide 2027").await;
+    browser.find(Locator::Css("textarea[name='summary']")).await.unwrap().send_keys("What the dental plan covers for you and your family.").await.unwrap();
+    browser.find(Locator::Css("select[name='status'] option[value='published']")).await.unwrap().click().await.unwrap();
+    fill(&browser, "tags", "dental, dependents").await;
+    browser.find(Locator::Css("button[value='save']")).await.unwrap().click().await.unwrap();
+    browser.wait().for_element(Locator::Css("input[type='file']")).await.unwrap();
+    assert_eq!(browser.current_url().await.unwrap().path(), "/library/dental-benefits-guide-2027");
+
+    let pdf = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/benefits-guide.pdf");
+    browser.find(Locator::Css("input[type='file']")).await.unwrap().send_keys(pdf.to_str().unwrap()).await.unwrap();
+    browser.find(Locator::Css("form[enctype='multipart/form-data'] button")).await.unwrap().click().await.unwrap();
+    browser.wait().for_element(Locator::Css("ul.files a")).await.unwrap();
+    screenshot(&browser, "library-item-hr").await;
+    sign_out(&browser).await;
+
+    sign_in(&browser, &app, &employee).await;
+    let mut found = false;
+    for _ in 0..50 {
+        browser.goto(&app.url("/library?q=orthodontic")).await.unwrap();
+        if browser.find(Locator::Css("article.hit h2 a")).await.is_ok() {
+            found = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(found, "the employee's search for a word inside the PDF found nothing");
+    let title = browser.find(Locator::Css("article.hit h2 a")).await.unwrap().text().await.unwrap();
+    assert_eq!(title, "Dental Benefits Guide 2027");
+    screenshot(&browser, "library-search-employee").await;
+    browser.find(Locator::Css("article.hit h2 a")).await.unwrap().click().await.unwrap();
+    let link = browser.wait().for_element(Locator::Css("ul.files a")).await.unwrap().text().await.unwrap();
+    assert_eq!(link, "benefits-guide.pdf");
+    assert!(browser.find(Locator::Css("input[type='file']")).await.is_err(), "employees get no upload form");
+    browser.close().await.unwrap();
+}

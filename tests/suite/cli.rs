@@ -133,3 +133,45 @@ async fn serve_creates_the_first_admin_answers_health_and_stops_on_sigterm() {
 fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
 }
+
+#[tokio::test]
+async fn reindex_rebuilds_a_deleted_index() {
+    let ws = Workspace::new().await;
+    ws.run(&["user", "add", "--email", "owner@example.com", "--name", "Owner", "--role", "hr_staff"]);
+    let csv = ws.file("items.csv", "title,kind,status\nVision plan,benefit,published\nDental plan,benefit,published\n");
+    assert_eq!(ws.run(&["import", "collateral", &csv, "--owner", "owner@example.com"]).0, 0);
+    std::fs::remove_dir_all(ws.dir.path().join("index")).unwrap();
+    let (code, out, err) = ws.run(&["reindex"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("Indexed 2 items"), "{out}");
+}
+
+#[tokio::test]
+async fn import_collateral_from_csv_and_folder_reports_each_failure() {
+    let ws = Workspace::new().await;
+    ws.run(&["user", "add", "--email", "owner@example.com", "--name", "Owner", "--role", "hr_staff"]);
+    let csv = ws.file(
+        "items.csv",
+        "title,summary,body,kind,category,tags,status\n\
+         Vision plan,Glasses and lenses,Covers **glasses**.,benefit,Health,\"vision,eyes\",published\n\
+         ,No title,,benefit,,,\n\
+         Remote work,How to work from home,Be reachable.,memo,,,draft\n",
+    );
+    let (code, out, err) = ws.run(&["import", "collateral", &csv, "--owner", "owner@example.com"]);
+    assert_eq!(code, 2, "{out}{err}");
+    assert!(out.contains("Imported 1 items; 2 failed."), "{out}");
+    assert!(err.contains("items.csv:3: the title is required"), "{err}");
+    assert!(err.contains("items.csv:4: unknown kind \"memo\""), "{err}");
+
+    let folder = ws.dir.path().join("drop");
+    std::fs::create_dir(&folder).unwrap();
+    std::fs::write(folder.join("flu-season.md"), "# Flu season guideline\n\nGet your flu shot in October.\n").unwrap();
+    std::fs::write(folder.join("leave-policy.docx"), crate::attachments::fixture("leave-policy.docx")).unwrap();
+    std::fs::write(folder.join("fake.pdf"), crate::attachments::fixture("not-really.pdf")).unwrap();
+    let (code, out, err) = ws.run(&["import", "collateral", folder.to_str().unwrap(), "--owner", "owner@example.com"]);
+    assert_eq!(code, 2);
+    assert!(out.contains("Imported 2 items; 1 failed."), "{out}");
+    assert!(err.contains("fake.pdf"), "{err}");
+    let (code, _, _) = ws.run(&["import", "collateral", "/nonexistent/thing.txt"]);
+    assert_eq!(code, 1);
+}

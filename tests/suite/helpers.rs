@@ -14,8 +14,9 @@ pub const PASSWORD: &str = "correct-horse-battery";
 pub struct TestApp {
     pub address: String,
     pub state: AppState,
-    /// Kept so the directory lives as long as the app.
-    _data_dir: tempfile::TempDir,
+    /// `None` for SQLite inside the data directory.
+    pub database_url: Option<String>,
+    data_dir: Option<tempfile::TempDir>,
     shutdown: Option<oneshot::Sender<()>>,
 }
 
@@ -33,22 +34,57 @@ pub async fn fresh_database() -> Option<String> {
 
 impl TestApp {
     pub async fn spawn() -> TestApp {
-        let data_dir = tempfile::tempdir().expect("temp dir");
-        let database_url = fresh_database().await;
-        let overrides = Overrides {
-            bind: Some("127.0.0.1:0".parse().unwrap()),
-            base_url: None,
-            database_url,
+        Self::spawn_with(|_| {}).await
+    }
+
+    /// Starts with settings adjusted by `tweak` (e.g. a small upload limit).
+    pub async fn spawn_with(tweak: impl FnOnce(&mut Config)) -> TestApp {
+        Self::start(fresh_database().await, tempfile::tempdir().expect("temp dir"), tweak).await
+    }
+
+    async fn start(database_url: Option<String>, data_dir: tempfile::TempDir, tweak: impl FnOnce(&mut Config)) -> TestApp {
+        let overrides = Overrides { bind: Some("127.0.0.1:0".parse().unwrap()), database_url: database_url.clone(), ..Default::default() };
+        let mut config = Config::load(data_dir.path(), None, overrides).expect("config");
+        tweak(&mut config);
+        let mut attempt = 0;
+        // A server that was just stopped may still hold the search index for a moment.
+        let app = loop {
+            match Application::build(config.clone()).await {
+                Ok(app) => break app,
+                Err(err) if attempt < 50 => {
+                    attempt += 1;
+                    let _ = err;
+                    tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+                }
+                Err(err) => panic!("application did not start: {err:#}"),
+            }
         };
-        let config = Config::load(data_dir.path(), None, overrides).expect("config");
-        let app = Application::build(config).await.expect("application starts");
         let address = format!("http://127.0.0.1:{}", app.port());
         let state = app.state.clone();
         let (tx, rx) = oneshot::channel::<()>();
         tokio::spawn(app.run_until(async {
             let _ = rx.await;
         }));
-        TestApp { address, state, _data_dir: data_dir, shutdown: Some(tx) }
+        TestApp { address, state, database_url, data_dir: Some(data_dir), shutdown: Some(tx) }
+    }
+
+    /// Another Herald server on the same database, with its own data directory and index.
+    pub async fn second_server(&self) -> TestApp {
+        let url = self.database_url.clone().unwrap_or_else(|| self.state.config.database_url());
+        Self::start(Some(url), tempfile::tempdir().unwrap(), |_| {}).await
+    }
+
+    /// Stops this server and starts a new one on the same database and data directory.
+    pub async fn restart(mut self, before_start: impl FnOnce(&std::path::Path)) -> TestApp {
+        let data_dir = self.data_dir.take().expect("data dir");
+        let database_url = self.database_url.clone();
+        drop(self);
+        before_start(data_dir.path());
+        Self::start(database_url, data_dir, |_| {}).await
+    }
+
+    pub fn data_path(&self) -> &std::path::Path {
+        self.data_dir.as_ref().expect("data dir").path()
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -116,6 +152,21 @@ impl Drop for TestApp {
             let _ = tx.send(());
         }
     }
+}
+
+/// Polls `check` until it returns `Some`, for at most five seconds.
+pub async fn eventually<T, F, Fut>(what: &str, mut check: F) -> T
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Option<T>>,
+{
+    for _ in 0..100 {
+        if let Some(value) = check().await {
+            return value;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    panic!("timed out waiting for {what}");
 }
 
 pub fn csrf_in(html: &str) -> Option<String> {

@@ -13,3 +13,5 @@ mod browser;
 mod cli;
 mod import;
 mod roles;
+mod library;
+mod attachments;

@@ -18,6 +18,7 @@ enum Body {
     Empty,
     Form(Vec<(&'static str, String)>),
     Csv,
+    Upload,
     Json(serde_json::Value),
 }
 
@@ -35,8 +36,23 @@ fn case(method: Method, path: impl Into<String>, access: Access, body: Body) -> 
 fn page_routes(target_user: i32) -> Vec<Case> {
     use Access::*;
     let employee = AtLeast(Role::Employee);
+    let staff = AtLeast(Role::HrStaff);
     let admin = AtLeast(Role::Admin);
+    let item_form = || Body::Form(vec![("title", "Matrix item".into()), ("kind", "policy".into()), ("status", "published".into()), ("action", "save".into())]);
     vec![
+        case(Method::GET, "/library", employee, Body::Empty),
+        case(Method::GET, "/library?q=matrix&kind=policy", employee, Body::Empty),
+        case(Method::GET, "/library/matrix-item", employee, Body::Empty),
+        case(Method::GET, "/library/matrix-item/files/999999", employee, Body::Empty),
+        case(Method::GET, "/library/new", staff, Body::Empty),
+        case(Method::POST, "/library", staff, item_form()),
+        case(Method::GET, "/library/matrix-item/edit", staff, Body::Empty),
+        case(Method::POST, "/library/matrix-item", staff, item_form()),
+        case(Method::POST, "/library/matrix-item/status", staff, Body::Form(vec![("status", "published".into())])),
+        case(Method::GET, "/library/matrix-item/versions", staff, Body::Empty),
+        case(Method::GET, "/library/matrix-item/versions/1", staff, Body::Empty),
+        case(Method::POST, "/library/matrix-item/attachments", staff, Body::Upload),
+        case(Method::POST, "/library/matrix-item/attachments/999999/delete", staff, Body::Empty),
         case(Method::GET, "/login", Public, Body::Empty),
         case(Method::GET, "/healthz", Public, Body::Empty),
         case(Method::GET, "/assets/herald.css", Public, Body::Empty),
@@ -65,7 +81,22 @@ fn api_routes() -> Vec<Case> {
         case(Method::GET, "/api/v1/me", AtLeast(Role::Employee), Body::Empty),
         case(Method::GET, "/api/v1/users", AtLeast(Role::Admin), Body::Empty),
         case(Method::POST, "/api/v1/users", AtLeast(Role::Admin), Body::Json(json!({"email": "", "name": "x", "role": "employee"}))),
+        case(Method::GET, "/api/v1/collateral", AtLeast(Role::Employee), Body::Empty),
+        case(Method::GET, "/api/v1/collateral/search?q=matrix", AtLeast(Role::Employee), Body::Empty),
+        case(Method::GET, "/api/v1/collateral/1", AtLeast(Role::Employee), Body::Empty),
+        case(Method::POST, "/api/v1/collateral", AtLeast(Role::HrStaff), Body::Json(json!({"title": "API item"}))),
+        case(Method::PUT, "/api/v1/collateral/1", AtLeast(Role::HrStaff), Body::Json(json!({"title": "Matrix item", "status": "published"}))),
+        case(Method::POST, "/api/v1/collateral/1/archive", AtLeast(Role::HrStaff), Body::Empty),
     ]
+}
+
+/// A published item for everyone, with id 1 and slug `matrix-item`.
+async fn matrix_item(app: &TestApp) {
+    let owner = app.user(Role::HrStaff).await;
+    let owner = herald::users::service::find_by_email(&app.state.db, &owner).await.unwrap().unwrap();
+    let raw = herald::library::model::RawCollateral { title: "Matrix item".into(), status: "published".into(), ..Default::default() };
+    let item = herald::library::service::create(&app.state.db, owner.id, raw.parse().unwrap()).await.unwrap();
+    assert_eq!((item.id, item.slug.as_str()), (1, "matrix-item"));
 }
 
 async fn send_page(app: &TestApp, client: &reqwest::Client, csrf: &str, case: &Case) -> reqwest::Response {
@@ -82,6 +113,10 @@ async fn send_page(app: &TestApp, client: &reqwest::Client, csrf: &str, case: &C
             let file = reqwest::multipart::Part::text("email,name\nmatrix@example.com,Matrix\n").file_name("people.csv");
             request.multipart(reqwest::multipart::Form::new().text("csrf", csrf.to_owned()).part("file", file))
         }
+        Body::Upload => {
+            let file = reqwest::multipart::Part::text("Plain text notes").file_name("notes.txt");
+            request.multipart(reqwest::multipart::Form::new().text("csrf", csrf.to_owned()).part("file", file))
+        }
         Body::Json(value) => request.json(value),
     };
     request.send().await.unwrap()
@@ -90,6 +125,7 @@ async fn send_page(app: &TestApp, client: &reqwest::Client, csrf: &str, case: &C
 #[tokio::test]
 async fn every_page_route_answers_each_role_as_expected() {
     let app = TestApp::spawn().await;
+    matrix_item(&app).await;
     let target_email = app.user(Role::Employee).await;
     let target = herald::users::service::find_by_email(&app.state.db, &target_email).await.unwrap().unwrap().id;
     let mut failures = Vec::new();
@@ -123,6 +159,7 @@ async fn every_page_route_answers_each_role_as_expected() {
 #[tokio::test]
 async fn every_api_route_answers_each_role_as_expected() {
     let app = TestApp::spawn().await;
+    matrix_item(&app).await;
     let client = reqwest::Client::new();
     let mut failures = Vec::new();
     for actor in [None, Some(Role::Employee), Some(Role::HrStaff), Some(Role::HrLead), Some(Role::Admin)] {

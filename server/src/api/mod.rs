@@ -15,6 +15,7 @@ pub fn router() -> Router<AppState> {
         .route("/me", get(me))
         .route("/openapi.json", get(openapi::document))
         .merge(crate::users::api_router())
+        .merge(crate::library::api_router())
         .fallback(|| async { crate::error::AppError::NotFound })
 }
 

@@ -5,7 +5,17 @@ use utoipa::{Modify, OpenApi};
 #[derive(OpenApi)]
 #[openapi(
     info(title = "Herald API", description = "HR spotlights: library, announcements, tracking and feedback."),
-    paths(super::me, crate::users::api::list, crate::users::api::create),
+    paths(
+        super::me,
+        crate::users::api::list,
+        crate::users::api::create,
+        crate::library::api::search,
+        crate::library::api::list,
+        crate::library::api::get,
+        crate::library::api::create,
+        crate::library::api::update,
+        crate::library::api::archive,
+    ),
     modifiers(&BearerAuth)
 )]
 pub struct ApiDoc;

@@ -65,8 +65,13 @@ pub async fn authenticate(state: &AppState, token: &str) -> Result<Option<AuthSe
     if !user.active {
         return Ok(None);
     }
-    let mut touched: api_token::ActiveModel = found.into();
-    touched.last_used_at = Set(Some(Utc::now()));
-    touched.update(&state.db).await?;
+    // "Last used" is for people reviewing their tokens; a minute's precision
+    // is plenty, and it spares a database write on every API call.
+    let now = Utc::now();
+    if found.last_used_at.is_none_or(|used| now - used > chrono::Duration::minutes(1)) {
+        let mut touched: api_token::ActiveModel = found.into();
+        touched.last_used_at = Set(Some(now));
+        touched.update(&state.db).await?;
+    }
     Ok(Some(AuthSession { user, csrf_token: String::new(), via_token: true }))
 }

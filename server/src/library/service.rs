@@ -16,7 +16,14 @@ use crate::error::{AppError, Result};
 
 pub async fn create(db: &DatabaseConnection, owner_id: i32, input: CollateralInput) -> Result<collateral::Model> {
     let txn = db.begin().await?;
-    let slug = unique_slug(&txn, &input.title).await?;
+    let item = create_in(&txn, owner_id, input).await?;
+    txn.commit().await?;
+    Ok(item)
+}
+
+/// `create` inside a transaction the caller owns (bulk imports batch many items in one).
+pub async fn create_in<C: ConnectionTrait>(txn: &C, owner_id: i32, input: CollateralInput) -> Result<collateral::Model> {
+    let slug = unique_slug(txn, &input.title).await?;
     let now = Utc::now();
     let item = collateral::ActiveModel {
         slug: Set(slug),
@@ -38,12 +45,11 @@ pub async fn create(db: &DatabaseConnection, owner_id: i32, input: CollateralInp
         updated_at: Set(now),
         ..Default::default()
     }
-    .insert(&txn)
+    .insert(txn)
     .await?;
     let note = if input.change_note.is_empty() { "Created".to_owned() } else { input.change_note.clone() };
-    write_version(&txn, &item, owner_id, &note).await?;
-    record_change(&txn, item.id).await?;
-    txn.commit().await?;
+    write_version(txn, &item, owner_id, &note).await?;
+    record_change(txn, item.id).await?;
     Ok(item)
 }
 

@@ -44,7 +44,7 @@ struct Inner {
     fields: Fields,
     /// Last `collateral_changes.seq` reflected in the committed index.
     applied: AtomicI64,
-    wake: Notify,
+    wake: Arc<Notify>,
 }
 
 impl SearchIndex {
@@ -81,7 +81,7 @@ impl SearchIndex {
             writer: Mutex::new(writer),
             fields,
             applied: AtomicI64::new(applied),
-            wake: Notify::new(),
+            wake: Arc::new(Notify::new()),
         };
         Ok((SearchIndex { inner: Arc::new(inner) }, fresh))
     }
@@ -166,16 +166,21 @@ impl SearchIndex {
         Ok(total)
     }
 
-    /// Follows the change log until the process ends.
+    /// Follows the change log for as long as the index is in use. The task
+    /// holds only a weak reference, so dropping the last `SearchIndex`
+    /// (a server shutting down) releases the index and its lock.
     pub fn spawn_sync(&self, db: DatabaseConnection) -> tokio::task::JoinHandle<()> {
-        let index = self.clone();
+        let weak = Arc::downgrade(&self.inner);
+        let wake = self.inner.wake.clone();
         tokio::spawn(async move {
-            loop {
+            while let Some(inner) = weak.upgrade() {
+                let index = SearchIndex { inner };
                 if let Err(err) = index.sync_once(&db).await {
                     tracing::warn!(error = %format!("{err:#}"), "search index sync failed; will retry");
                 }
+                drop(index);
                 tokio::select! {
-                    _ = index.inner.wake.notified() => {}
+                    _ = wake.notified() => {}
                     _ = tokio::time::sleep(SYNC_INTERVAL) => {}
                 }
             }
@@ -184,6 +189,10 @@ impl SearchIndex {
 
     pub fn search(&self, request: &SearchRequest) -> anyhow::Result<SearchResults> {
         query::run(&self.inner.index, &self.inner.reader.searcher(), &self.inner.fields, request)
+    }
+
+    pub fn related(&self, id: i32, tags: &[String], viewer: &Viewer, limit: usize) -> anyhow::Result<Vec<query::Hit>> {
+        query::related(&self.inner.reader.searcher(), &self.inner.fields, id as u64, tags, viewer, limit)
     }
 
     async fn documents(&self, db: &DatabaseConnection, items: &[collateral::Model]) -> anyhow::Result<Vec<TantivyDocument>> {

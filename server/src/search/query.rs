@@ -121,18 +121,7 @@ pub fn run(index: &Index, searcher: &Searcher, fields: &Fields, request: &Search
     for (score, address) in addresses {
         let doc: TantivyDocument = searcher.doc(address)?;
         let snippet_html = snippets.as_ref().map(|generator| generator.snippet_from_doc(&doc).to_html()).unwrap_or_default();
-        hits.push(Hit {
-            id: doc.get_first(fields.id).and_then(|v| v.as_u64()).unwrap_or(0),
-            slug: text(&doc, fields.slug),
-            title: text(&doc, fields.title),
-            summary: text(&doc, fields.summary),
-            kind: text(&doc, fields.kind),
-            category: text(&doc, fields.category),
-            tags: doc.get_all(fields.tags).filter_map(|v| v.as_str().map(str::to_owned)).collect(),
-            status: text(&doc, fields.status),
-            snippet_html,
-            score,
-        });
+        hits.push(hit(fields, &doc, score, snippet_html));
     }
     let facet_values = |root: &str| -> Vec<FacetCount> {
         let mut values: Vec<FacetCount> = facet_counts
@@ -152,6 +141,40 @@ pub fn run(index: &Index, searcher: &Searcher, fields: &Fields, request: &Search
     })
 }
 
+fn hit(fields: &Fields, doc: &TantivyDocument, score: f32, snippet_html: String) -> Hit {
+    Hit {
+        id: doc.get_first(fields.id).and_then(|v| v.as_u64()).unwrap_or(0),
+        slug: text(doc, fields.slug),
+        title: text(doc, fields.title),
+        summary: text(doc, fields.summary),
+        kind: text(doc, fields.kind),
+        category: text(doc, fields.category),
+        tags: doc.get_all(fields.tags).filter_map(|v| v.as_str().map(str::to_owned)).collect(),
+        status: text(doc, fields.status),
+        snippet_html,
+        score,
+    }
+}
+
+/// Items sharing tags with item `id`, most shared first, that `viewer` may see.
+pub fn related(searcher: &Searcher, fields: &Fields, id: u64, tags: &[String], viewer: &Viewer, limit: usize) -> anyhow::Result<Vec<Hit>> {
+    if tags.is_empty() {
+        return Ok(Vec::new());
+    }
+    let shared = BooleanQuery::new(tags.iter().map(|tag| (Occur::Should, term_query(fields.tags, tag))).collect());
+    let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![
+        (Occur::Must, Box::new(shared)),
+        (Occur::MustNot, Box::new(TermQuery::new(Term::from_field_u64(fields.id, id), IndexRecordOption::Basic))),
+    ];
+    for filter in viewer_filters(fields, viewer) {
+        clauses.push((Occur::Must, Box::new(ConstScoreQuery::new(filter, 0.0))));
+    }
+    let top = searcher.search(&BooleanQuery::new(clauses), &TopDocs::with_limit(limit))?;
+    top.into_iter()
+        .map(|(score, address)| Ok(hit(fields, &searcher.doc::<TantivyDocument>(address)?, score, String::new())))
+        .collect()
+}
+
 fn text(doc: &TantivyDocument, field: Field) -> String {
     doc.get_first(field).and_then(|v| v.as_str()).unwrap_or_default().to_owned()
 }
@@ -168,9 +191,9 @@ fn any_of(field: Field, values: &[&str]) -> Box<dyn Query> {
     Box::new(BooleanQuery::new(values.iter().map(|value| (Occur::Should, term_query(field, value))).collect()))
 }
 
-fn filters(fields: &Fields, request: &SearchRequest) -> Vec<Box<dyn Query>> {
+fn viewer_filters(fields: &Fields, viewer: &Viewer) -> Vec<Box<dyn Query>> {
     let mut filters = Vec::new();
-    match &request.viewer {
+    match viewer {
         Viewer::Staff { statuses } if statuses.is_empty() => filters.push(any_of(fields.status, &["draft", "published"])),
         Viewer::Staff { statuses } => filters.push(any_of(fields.status, &statuses.iter().map(String::as_str).collect::<Vec<_>>())),
         Viewer::Employee { department, location } => {
@@ -179,6 +202,11 @@ fn filters(fields: &Fields, request: &SearchRequest) -> Vec<Box<dyn Query>> {
             filters.push(any_of(fields.location, &[EVERYONE, location]));
         }
     }
+    filters
+}
+
+fn filters(fields: &Fields, request: &SearchRequest) -> Vec<Box<dyn Query>> {
+    let mut filters = viewer_filters(fields, &request.viewer);
     for (root, value) in [("kind", &request.kind), ("category", &request.category), ("tag", &request.tag)] {
         if let Some(value) = value.as_deref().filter(|v| !v.is_empty()) {
             let term = Term::from_facet(fields.facets, &Facet::from_path([root, value]));

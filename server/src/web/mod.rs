@@ -28,10 +28,18 @@ struct HomePage {
     layout: Layout,
     name: String,
     role: String,
+    /// The user's own library items past their review date.
+    overdue: Vec<crate::entities::collateral::Model>,
 }
 
-async fn home(CurrentUser(auth): CurrentUser) -> Result<Html<String>> {
-    render(&HomePage { layout: Layout::for_user(&auth), name: auth.user.name.clone(), role: auth.role().label().to_owned() })
+async fn home(State(state): State<AppState>, CurrentUser(auth): CurrentUser) -> Result<Html<String>> {
+    let today = chrono::Utc::now().date_naive();
+    render(&HomePage {
+        layout: Layout::for_user(&auth),
+        name: auth.user.name.clone(),
+        role: auth.role().label().to_owned(),
+        overdue: crate::library::service::overdue_reviews(&state.db, auth.user.id, today).await?,
+    })
 }
 
 /// 200 when the database answers, 503 otherwise: what a load balancer needs.

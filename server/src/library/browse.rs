@@ -1,0 +1,170 @@
+//! The library page (search with facets) and the item page.
+
+use axum::extract::{Path, Query, State};
+use axum::response::Html;
+use serde::Deserialize;
+use utoipa::IntoParams;
+
+use super::model::Status;
+use super::{markdown, service};
+use crate::auth::extract::CurrentUser;
+use crate::auth::{AuthSession, Role};
+use crate::entities::{attachment, collateral};
+use crate::error::{AppError, Result};
+use crate::search::query::{FacetCount, Facets, Hit};
+use crate::search::{SearchRequest, Sort, Viewer};
+use crate::state::AppState;
+use crate::web::layout::{render, Layout};
+
+pub const PER_PAGE: usize = 20;
+
+/// Query string of the library page and of the search API.
+#[derive(Clone, Debug, Default, Deserialize, IntoParams)]
+pub struct LibraryQuery {
+    /// Words and "quoted phrases"; empty lists everything visible.
+    #[serde(default)]
+    pub q: String,
+    #[serde(default)]
+    pub kind: String,
+    #[serde(default)]
+    pub category: String,
+    #[serde(default)]
+    pub tag: String,
+    /// HR only: draft, published, archived or all (default: draft and published).
+    #[serde(default)]
+    pub status: String,
+    /// relevance (default) or newest.
+    #[serde(default)]
+    pub sort: String,
+    pub page: Option<usize>,
+    pub per_page: Option<usize>,
+}
+
+pub fn viewer_for(auth: &AuthSession, status: &str) -> Result<Viewer> {
+    if !auth.role().allows(Role::HrStaff) {
+        return Ok(Viewer::Employee { department: auth.user.department.clone(), location: auth.user.location.clone() });
+    }
+    let statuses = match status.trim() {
+        "" => vec![],
+        "all" => Status::ALL.iter().map(|s| s.as_str().to_owned()).collect(),
+        one => vec![one.parse::<Status>().map_err(AppError::BadRequest)?.as_str().to_owned()],
+    };
+    Ok(Viewer::Staff { statuses })
+}
+
+impl LibraryQuery {
+    pub fn to_request(&self, auth: &AuthSession) -> Result<SearchRequest> {
+        let non_empty = |value: &str| Some(value.trim().to_owned()).filter(|v| !v.is_empty());
+        let sort = match self.sort.as_str() {
+            "" | "relevance" => Sort::Relevance,
+            "newest" => Sort::Newest,
+            other => return Err(AppError::BadRequest(format!("unknown sort {other:?}; use relevance or newest"))),
+        };
+        Ok(SearchRequest {
+            text: self.q.clone(),
+            kind: non_empty(&self.kind),
+            category: non_empty(&self.category),
+            tag: non_empty(&self.tag),
+            viewer: viewer_for(auth, &self.status)?,
+            sort,
+            page: self.page.unwrap_or(1),
+            per_page: self.per_page.unwrap_or(PER_PAGE),
+        })
+    }
+
+    /// This query with one parameter changed (and paging reset unless it is the page).
+    pub fn with(&self, key: &str, value: &str) -> String {
+        let page = if key == "page" { value.to_owned() } else { String::new() };
+        let pairs = [
+            ("q", if key == "q" { value } else { self.q.as_str() }),
+            ("kind", if key == "kind" { value } else { self.kind.as_str() }),
+            ("category", if key == "category" { value } else { self.category.as_str() }),
+            ("tag", if key == "tag" { value } else { self.tag.as_str() }),
+            ("status", if key == "status" { value } else { self.status.as_str() }),
+            ("sort", if key == "sort" { value } else { self.sort.as_str() }),
+            ("page", page.as_str()),
+        ];
+        let kept: Vec<(&str, &str)> = pairs.into_iter().filter(|(_, v)| !v.is_empty()).collect();
+        format!("/library?{}", serde_urlencoded::to_string(kept).unwrap_or_default())
+    }
+}
+
+/// One block of facet links on the library page.
+struct FacetGroup {
+    name: &'static str,
+    key: &'static str,
+    values: Vec<FacetCount>,
+    selected: String,
+}
+
+const STATUS_FILTERS: &[(&str, &str)] =
+    &[("", "Drafts and published"), ("published", "Published"), ("draft", "Drafts"), ("archived", "Archived"), ("all", "All")];
+
+#[derive(askama::Template)]
+#[template(path = "library/index.html")]
+struct LibraryPage {
+    layout: Layout,
+    query: LibraryQuery,
+    hits: Vec<Hit>,
+    facet_groups: Vec<FacetGroup>,
+    status_filters: &'static [(&'static str, &'static str)],
+    total: usize,
+    page: usize,
+    pages: usize,
+    staff: bool,
+}
+
+pub async fn index(State(state): State<AppState>, CurrentUser(auth): CurrentUser, Query(query): Query<LibraryQuery>) -> Result<Html<String>> {
+    let results = state.search.search(&query.to_request(&auth)?)?;
+    let Facets { kind, category, tag } = results.facets;
+    let facet_groups = vec![
+        FacetGroup { name: "Kind", key: "kind", values: kind, selected: query.kind.clone() },
+        FacetGroup { name: "Category", key: "category", values: category, selected: query.category.clone() },
+        FacetGroup { name: "Tag", key: "tag", values: tag, selected: query.tag.clone() },
+    ];
+    render(&LibraryPage {
+        layout: Layout::for_user(&auth),
+        staff: auth.role().allows(Role::HrStaff),
+        hits: results.hits,
+        facet_groups,
+        status_filters: STATUS_FILTERS,
+        total: results.total,
+        page: results.page,
+        pages: results.pages,
+        query,
+    })
+}
+
+#[derive(askama::Template)]
+#[template(path = "library/show.html")]
+struct ItemPage {
+    layout: Layout,
+    item: collateral::Model,
+    body_html: String,
+    attachments: Vec<attachment::Model>,
+    related: Vec<Hit>,
+    staff: bool,
+    review_overdue: bool,
+}
+
+pub async fn show(State(state): State<AppState>, CurrentUser(auth): CurrentUser, Path(slug): Path<String>) -> Result<Html<String>> {
+    let item = visible_item(&state, &auth, &slug).await?;
+    let attachments = super::attachments::list(&state.db, item.id).await?;
+    let related = state.search.related(item.id, &item.tag_list(), &viewer_for(&auth, "")?, 5)?;
+    let today = chrono::Utc::now().date_naive();
+    render(&ItemPage {
+        layout: Layout::for_user(&auth),
+        body_html: markdown::render(&item.body),
+        staff: auth.role().allows(Role::HrStaff),
+        review_overdue: item.review_date.is_some_and(|date| date < today) && item.status != Status::Archived.as_str(),
+        attachments,
+        related,
+        item,
+    })
+}
+
+/// The item, or 404 when this user may not see it (so its existence is not revealed).
+pub async fn visible_item(state: &AppState, auth: &AuthSession, slug: &str) -> Result<collateral::Model> {
+    let item = service::find_by_slug(&state.db, slug).await?;
+    if service::visible_to(&item, auth) { Ok(item) } else { Err(AppError::NotFound) }
+}
