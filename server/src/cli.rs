@@ -34,6 +34,10 @@ pub struct Cli {
 #[derive(Subcommand, Debug)]
 pub enum Command {
     /// Apply migrations, then serve the web UI and /api/v1.
+    #[command(after_help = "Every setting can also be written in herald.toml (in the data directory, or --config FILE): \
+bind, base_url, database_url, max_upload_mb, and these file-only ones: session_hours (browser session length, \
+default 12) and admin_email (the first administrator, default admin@herald.local). Flags and environment variables \
+win over the file. See docs/herald.toml.example.")]
     Serve(ServeArgs),
     /// Apply pending database migrations and exit.
     Migrate,
@@ -48,6 +52,15 @@ pub enum Command {
     Token(TokenCommand),
     /// Rebuild the search index from the database (stop `herald serve` first).
     Reindex,
+    /// Fill an empty library with realistic demo content.
+    Demo {
+        /// How many collateral items to generate.
+        #[arg(long, default_value_t = 250)]
+        collateral: usize,
+        /// Seed of the generator: the same seed gives the same library.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
 }
 
 #[derive(Args, Debug)]
@@ -166,6 +179,7 @@ async fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
             import_collateral(load_config(&cli, None)?, path, owner.as_deref()).await
         }
         Command::Reindex => reindex(load_config(&cli, None)?).await,
+        Command::Demo { collateral, seed } => demo(load_config(&cli, None)?, *collateral, *seed).await,
         Command::Token(TokenCommand::Create { email, name }) => {
             let db = connect_migrated(&load_config(&cli, None)?).await?;
             let user = service::find_by_email(&db, email).await?.with_context(|| format!("no user with email {email}"))?;
@@ -295,6 +309,15 @@ async fn reindex(config: Config) -> anyhow::Result<ExitCode> {
     bar.finish_and_clear();
     println!("Indexed {count} items into {}.", config.index_dir().display());
     Ok(ExitCode::SUCCESS)
+}
+
+async fn demo(config: Config, collateral: usize, seed: u64) -> anyhow::Result<ExitCode> {
+    let db = connect_migrated(&config).await?;
+    let bar = progress_bar("items");
+    let summary = crate::library::demo::fill(&db, collateral, seed, advance(&bar)).await?;
+    bar.finish_and_clear();
+    println!("Added {} library items.", summary.collateral);
+    index_now_or_later(&config, &db).await
 }
 
 /// Indexes right away when no server holds the index; otherwise the running

@@ -135,6 +135,22 @@ fn free_port() -> u16 {
 }
 
 #[tokio::test]
+async fn demo_fills_an_empty_library_once_and_reindex_rebuilds_it() {
+    let ws = Workspace::new().await;
+    let (code, out, err) = ws.run(&["demo", "--collateral", "60"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("Added 60 library items.") && out.contains("Search index updated."), "{out}");
+    let (code, _, err) = ws.run(&["demo"]);
+    assert_eq!(code, 1);
+    assert!(err.contains("already has 60 items"), "{err}");
+
+    std::fs::remove_dir_all(ws.dir.path().join("index")).unwrap();
+    let (code, out, err) = ws.run(&["reindex"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("Indexed 60 items"), "{out}");
+}
+
+#[tokio::test]
 async fn reindex_rebuilds_a_deleted_index() {
     let ws = Workspace::new().await;
     ws.run(&["user", "add", "--email", "owner@example.com", "--name", "Owner", "--role", "hr_staff"]);

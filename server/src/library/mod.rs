@@ -3,6 +3,8 @@
 pub mod api;
 pub mod attachments;
 pub mod browse;
+pub mod demo;
+pub mod demo_content;
 pub mod editor;
 pub mod extract;
 pub mod import;
