@@ -6,7 +6,7 @@ use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
-use super::model::{Kind, RawCollateral, Status};
+use super::model::{CollateralInput, Kind, RawCollateral, Status};
 use super::{markdown, service};
 use crate::auth::extract::{HrStaff, Require};
 use crate::auth::{AuthSession, CsrfForm};
@@ -89,28 +89,34 @@ pub struct EditorForm {
     action: String,
 }
 
-/// Shows the form again with its problems (422) or a preview (200); `None` means: go ahead and save.
-async fn redisplay(state: &AppState, auth: &AuthSession, slug: Option<String>, form: &EditorForm) -> Result<Option<Response>> {
+/// What a submitted editor form leads to.
+enum Submission {
+    /// The form again, with its problems (422) or a preview (200).
+    Show(Response),
+    Save(CollateralInput),
+}
+
+async fn submission(state: &AppState, auth: &AuthSession, slug: Option<String>, form: EditorForm) -> Result<Submission> {
     let parsed = form.raw.parse();
     if form.action == "preview" {
         let errors = parsed.err().unwrap_or_default();
         let preview = Some(markdown::render(&form.raw.body));
-        return Ok(Some(editor(state, auth, slug, form.raw.clone(), errors, preview).await?.into_response()));
+        return Ok(Submission::Show(editor(state, auth, slug, form.raw, errors, preview).await?.into_response()));
     }
     match parsed {
-        Ok(_) => Ok(None),
+        Ok(input) => Ok(Submission::Save(input)),
         Err(errors) => {
-            let page = editor(state, auth, slug, form.raw.clone(), errors, None).await?;
-            Ok(Some((StatusCode::UNPROCESSABLE_ENTITY, page).into_response()))
+            let page = editor(state, auth, slug, form.raw, errors, None).await?;
+            Ok(Submission::Show((StatusCode::UNPROCESSABLE_ENTITY, page).into_response()))
         }
     }
 }
 
 pub async fn create(user: Require<HrStaff>, State(state): State<AppState>, CsrfForm(form): CsrfForm<EditorForm>) -> Result<Response> {
-    if let Some(page) = redisplay(&state, user.user(), None, &form).await? {
-        return Ok(page);
-    }
-    let input = form.raw.parse().map_err(|errors| AppError::Unprocessable(errors.join("; ")))?;
+    let input = match submission(&state, user.user(), None, form).await? {
+        Submission::Show(page) => return Ok(page),
+        Submission::Save(input) => input,
+    };
     let item = service::create(&state.db, user.user().user.id, input).await?;
     state.search.notify();
     Ok(Redirect::to(&format!("/library/{}", item.slug)).into_response())
@@ -123,10 +129,10 @@ pub async fn update(
     CsrfForm(form): CsrfForm<EditorForm>,
 ) -> Result<Response> {
     let item = service::find_by_slug(&state.db, &slug).await?;
-    if let Some(page) = redisplay(&state, user.user(), Some(item.slug.clone()), &form).await? {
-        return Ok(page);
-    }
-    let input = form.raw.parse().map_err(|errors| AppError::Unprocessable(errors.join("; ")))?;
+    let input = match submission(&state, user.user(), Some(item.slug.clone()), form).await? {
+        Submission::Show(page) => return Ok(page),
+        Submission::Save(input) => input,
+    };
     let item = service::update(&state.db, item, user.user().user.id, input).await?;
     state.search.notify();
     Ok(Redirect::to(&format!("/library/{}", item.slug)).into_response())

@@ -2,12 +2,14 @@
 
 use axum::extract::{Path, State};
 use axum::response::Html;
-use sea_orm::EntityTrait;
+use std::collections::HashMap;
+
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use similar::{ChangeTag, TextDiff};
 
 use super::service;
 use crate::auth::extract::{HrStaff, Require};
-use crate::entities::{collateral, collateral_version};
+use crate::entities::{collateral, collateral_version, user};
 use crate::error::{AppError, Result};
 use crate::state::AppState;
 use crate::web::layout::{render, Layout};
@@ -23,11 +25,21 @@ struct HistoryPage {
 pub async fn history(user: Require<HrStaff>, State(state): State<AppState>, Path(slug): Path<String>) -> Result<Html<String>> {
     let item = service::find_by_slug(&state.db, &slug).await?;
     let versions = service::versions(&state.db, item.id).await?;
-    let mut named = Vec::with_capacity(versions.len());
-    for version in versions {
-        let editor = crate::entities::user::Entity::find_by_id(version.edited_by).one(&state.db).await?;
-        named.push((version, editor.map(|u| u.name).unwrap_or_else(|| "a former user".into())));
-    }
+    let editor_ids: Vec<i32> = versions.iter().map(|v| v.edited_by).collect();
+    let names: HashMap<i32, String> = user::Entity::find()
+        .filter(user::Column::Id.is_in(editor_ids))
+        .all(&state.db)
+        .await?
+        .into_iter()
+        .map(|u| (u.id, u.name))
+        .collect();
+    let named = versions
+        .into_iter()
+        .map(|version| {
+            let name = names.get(&version.edited_by).cloned().unwrap_or_else(|| "a former user".into());
+            (version, name)
+        })
+        .collect();
     render(&HistoryPage { layout: Layout::for_user(user.user()), item, versions: named })
 }
 
