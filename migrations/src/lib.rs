@@ -7,12 +7,17 @@ pub use sea_orm_migration::prelude::*;
 
 mod m20261122_000001_accounts;
 mod m20261123_000002_library;
+mod m20261124_000003_spotlights;
 
 pub struct Migrator;
 
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(m20261122_000001_accounts::Migration), Box::new(m20261123_000002_library::Migration)]
+        vec![
+            Box::new(m20261122_000001_accounts::Migration),
+            Box::new(m20261123_000002_library::Migration),
+            Box::new(m20261124_000003_spotlights::Migration),
+        ]
     }
 }

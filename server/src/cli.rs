@@ -35,8 +35,11 @@ pub struct Cli {
 pub enum Command {
     /// Apply migrations, then serve the web UI and /api/v1.
     #[command(after_help = "Every setting can also be written in herald.toml (in the data directory, or --config FILE): \
-bind, base_url, database_url, max_upload_mb, and these file-only ones: session_hours (browser session length, \
-default 12) and admin_email (the first administrator, default admin@herald.local). Flags and environment variables \
+bind, base_url, database_url, max_upload_mb, smtp_url, mail_from, and these file-only ones: session_hours (browser \
+session length, default 12), admin_email (the first administrator, default admin@herald.local), organisation (the \
+name in emails, default Human Resources), mail_concurrency (SMTP connections, default 4), mail_rate_per_second \
+(default 100), mail_retry_base_seconds (first retry delay, doubling, default 30), mail_max_attempts (default 8) and \
+mail_lease_seconds (how long a server may hold claimed messages, default 120). Flags and environment variables \
 win over the file. See docs/herald.toml.example.")]
     Serve(ServeArgs),
     /// Apply pending database migrations and exit.
@@ -74,6 +77,13 @@ pub struct ServeArgs {
     /// Largest attachment accepted, in MB [default: 25].
     #[arg(long, env = "HERALD_MAX_UPLOAD_MB")]
     pub max_upload_mb: Option<u64>,
+    /// SMTP relay: smtp://[user:pass@]host[:port] (STARTTLS when offered; add ?tls=required to insist) or smtps://…
+    /// [default: none; messages are written as .eml files in DATA_DIR/outbox].
+    #[arg(long, env = "HERALD_SMTP_URL", hide_env_values = true)]
+    pub smtp_url: Option<String>,
+    /// The From: address of Herald's emails, e.g. "HR <hr@example.com>" [default: Herald <herald@HOST>].
+    #[arg(long, env = "HERALD_MAIL_FROM")]
+    pub mail_from: Option<String>,
 }
 
 #[derive(Subcommand, Debug)]
@@ -157,6 +167,8 @@ fn load_config(cli: &Cli, serve: Option<&ServeArgs>) -> anyhow::Result<Config> {
         bind: serve.and_then(|s| s.bind),
         base_url: serve.and_then(|s| s.base_url.clone()),
         max_upload_mb: serve.and_then(|s| s.max_upload_mb),
+        smtp_url: serve.and_then(|s| s.smtp_url.clone()),
+        mail_from: serve.and_then(|s| s.mail_from.clone()),
         database_url: cli.database_url.clone(),
     };
     Config::load(&cli.data_dir, cli.config.as_deref(), overrides)

@@ -19,6 +19,35 @@ pub struct Config {
     pub max_upload_mb: u64,
     /// Email of the admin account created on first start.
     pub admin_email: String,
+    pub mail: MailConfig,
+}
+
+/// How Herald sends email. Without `smtp_url` messages are written as `.eml`
+/// files in `DATA_DIR/outbox` so a new install works with no mail server.
+#[derive(Clone, Debug)]
+pub struct MailConfig {
+    /// `smtp://[user:pass@]host[:port]` (STARTTLS when offered, `?tls=required`
+    /// to insist) or `smtps://…` (TLS from the first byte).
+    pub smtp_url: Option<Url>,
+    /// The From: of every message, e.g. `HR <hr@example.com>`.
+    pub from: String,
+    /// Shown in emails and on spotlight pages.
+    pub organisation: String,
+    /// Parallel SMTP connections per server.
+    pub concurrency: usize,
+    /// Upper bound on messages per second per server.
+    pub rate_per_second: u32,
+    /// First retry delay; each further retry doubles it.
+    pub retry_base_seconds: u64,
+    pub max_attempts: i32,
+    /// How long a server may hold claimed messages before another takes them over.
+    pub lease_seconds: i64,
+}
+
+impl MailConfig {
+    pub fn uses_smtp(&self) -> bool {
+        self.smtp_url.is_some()
+    }
 }
 
 /// What `herald.toml` may hold; every key is optional.
@@ -31,6 +60,14 @@ pub struct FileConfig {
     pub session_hours: Option<i64>,
     pub max_upload_mb: Option<u64>,
     pub admin_email: Option<String>,
+    pub smtp_url: Option<String>,
+    pub mail_from: Option<String>,
+    pub organisation: Option<String>,
+    pub mail_concurrency: Option<usize>,
+    pub mail_rate_per_second: Option<u32>,
+    pub mail_retry_base_seconds: Option<u64>,
+    pub mail_max_attempts: Option<i32>,
+    pub mail_lease_seconds: Option<i64>,
 }
 
 /// Values given on the command line or in the environment; they win over the file.
@@ -40,6 +77,8 @@ pub struct Overrides {
     pub base_url: Option<String>,
     pub database_url: Option<String>,
     pub max_upload_mb: Option<u64>,
+    pub smtp_url: Option<String>,
+    pub mail_from: Option<String>,
 }
 
 impl Config {
@@ -52,7 +91,7 @@ impl Config {
             }
         };
         let bind = overrides.bind.or(file.bind).unwrap_or_else(|| "127.0.0.1:8080".parse().expect("valid default"));
-        let base_url = match overrides.base_url.or(file.base_url) {
+        let base_url = match overrides.base_url.clone().or(file.base_url.clone()) {
             Some(raw) => Url::parse(&raw).with_context(|| format!("base URL {raw:?} is not a valid URL"))?,
             None => Url::parse(&format!("http://{bind}")).context("base URL from bind address")?,
         };
@@ -67,7 +106,9 @@ impl Config {
         if !(1..=1024).contains(&max_upload_mb) {
             anyhow::bail!("max_upload_mb must be between 1 and 1024, got {max_upload_mb}");
         }
+        let mail = mail_config(&file, &overrides, &base_url)?;
         Ok(Config {
+            mail,
             max_upload_mb,
             data_dir: data_dir.to_path_buf(),
             bind,
@@ -97,12 +138,50 @@ impl Config {
         self.data_dir.join("uploads")
     }
 
+    /// Where `.eml` files go when no SMTP server is configured.
+    pub fn outbox_dir(&self) -> PathBuf {
+        self.data_dir.join("outbox")
+    }
+
     pub fn database_url(&self) -> String {
         match &self.database_url {
             Some(url) => url.clone(),
             None => format!("sqlite://{}?mode=rwc", self.data_dir.join("herald.db").display()),
         }
     }
+}
+
+fn mail_config(file: &FileConfig, overrides: &Overrides, base_url: &Url) -> anyhow::Result<MailConfig> {
+    let smtp_url = match overrides.smtp_url.clone().or_else(|| file.smtp_url.clone()).filter(|url| !url.is_empty()) {
+        Some(raw) => {
+            let url = Url::parse(&raw).map_err(|err| anyhow::anyhow!("SMTP URL is not valid: {err}"))?;
+            if !matches!(url.scheme(), "smtp" | "smtps") || url.host_str().is_none() {
+                anyhow::bail!("SMTP URL must look like smtp://host:port or smtps://host:port");
+            }
+            Some(url)
+        }
+        None => None,
+    };
+    let host = base_url.host_str().unwrap_or("localhost");
+    let from = overrides.mail_from.clone().or_else(|| file.mail_from.clone()).unwrap_or_else(|| format!("Herald <herald@{host}>"));
+    if from.parse::<lettre::message::Mailbox>().is_err() {
+        anyhow::bail!("mail_from {from:?} is not an address such as \"HR <hr@example.com>\"");
+    }
+    let concurrency = file.mail_concurrency.unwrap_or(4);
+    let rate_per_second = file.mail_rate_per_second.unwrap_or(100);
+    if !(1..=64).contains(&concurrency) || rate_per_second == 0 {
+        anyhow::bail!("mail_concurrency must be 1 to 64 and mail_rate_per_second at least 1");
+    }
+    Ok(MailConfig {
+        smtp_url,
+        from,
+        organisation: file.organisation.clone().unwrap_or_else(|| "Human Resources".into()),
+        concurrency,
+        rate_per_second,
+        retry_base_seconds: file.mail_retry_base_seconds.unwrap_or(30),
+        max_attempts: file.mail_max_attempts.unwrap_or(8).max(1),
+        lease_seconds: file.mail_lease_seconds.unwrap_or(120).max(1),
+    })
 }
 
 fn read_file(path: &Path) -> anyhow::Result<FileConfig> {

@@ -10,9 +10,11 @@ use tower_http::trace::TraceLayer;
 use tracing::info_span;
 
 use crate::config::Config;
+use crate::delivery::worker::OutboxWorker;
+use crate::delivery::Mailer;
 use crate::search::SearchIndex;
 use crate::state::AppState;
-use crate::{api, auth, db, error, library, users, web};
+use crate::{api, auth, db, error, library, spotlights, tracking, users, web};
 
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
@@ -20,6 +22,8 @@ pub struct Application {
     listener: TcpListener,
     router: Router,
     pub state: AppState,
+    /// Tells background tasks (the outbox worker) to stop with the server.
+    stop: tokio::sync::watch::Sender<bool>,
 }
 
 impl Application {
@@ -30,8 +34,14 @@ impl Application {
         let listener = TcpListener::bind(config.bind).await.map_err(|err| anyhow::anyhow!("cannot listen on {}: {err}", config.bind))?;
         let search = open_search_index(&config, &db).await?;
         search.spawn_sync(db.clone());
-        let state = AppState { db, config: Arc::new(config), search };
-        Ok(Application { listener, router: router(state.clone()), state })
+        crate::spotlights::templates::ensure_defaults(&db).await?;
+        let tracking = crate::tracking::load_or_create_key(&db).await?;
+        let config = Arc::new(config);
+        let mailer = Mailer::default();
+        let (stop, stopped) = tokio::sync::watch::channel(false);
+        OutboxWorker::new(db.clone(), config.clone(), tracking.clone(), mailer.waker())?.spawn(stopped);
+        let state = AppState { db, config, search, tracking, mailer };
+        Ok(Application { listener, router: router(state.clone()), state, stop })
     }
 
     pub fn port(&self) -> u16 {
@@ -39,7 +49,9 @@ impl Application {
     }
 
     pub async fn run_until(self, shutdown: impl std::future::Future<Output = ()> + Send + 'static) -> anyhow::Result<()> {
-        axum::serve(self.listener, self.router).with_graceful_shutdown(shutdown).await?;
+        let served = axum::serve(self.listener, self.router).with_graceful_shutdown(shutdown).await;
+        let _ = self.stop.send(true);
+        served?;
         Ok(())
     }
 }
@@ -60,6 +72,9 @@ pub fn router(state: AppState) -> Router {
         .merge(auth::router())
         .merge(users::router())
         .merge(library::router(&state))
+        .merge(spotlights::router())
+        .merge(tracking::router())
+        .merge(web::notifications_router())
         .nest("/api/v1", api::router())
         .route("/assets/{*file}", axum::routing::get(web::assets::serve))
         .fallback(|| async { error::AppError::NotFound })

@@ -3,7 +3,9 @@ use std::sync::Arc;
 use sea_orm::DatabaseConnection;
 
 use crate::config::Config;
+use crate::delivery::Mailer;
 use crate::search::SearchIndex;
+use crate::tracking::TokenKey;
 
 /// Shared by every handler; cheap to clone.
 #[derive(Clone)]
@@ -11,4 +13,7 @@ pub struct AppState {
     pub db: DatabaseConnection,
     pub config: Arc<Config>,
     pub search: SearchIndex,
+    /// Signs tracked links; shared by every server through the database.
+    pub tracking: TokenKey,
+    pub mailer: Mailer,
 }

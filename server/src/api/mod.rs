@@ -16,6 +16,7 @@ pub fn router() -> Router<AppState> {
         .route("/openapi.json", get(openapi::document))
         .merge(crate::users::api_router())
         .merge(crate::library::api_router())
+        .merge(crate::spotlights::api_router())
         .fallback(|| async { crate::error::AppError::NotFound })
 }
 

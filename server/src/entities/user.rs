@@ -15,6 +15,8 @@ pub struct Model {
     pub password_hash: Option<String>,
     pub must_change_password: bool,
     pub active: bool,
+    /// Hard bounces recorded for this address; the directory flags it from two on.
+    pub hard_bounces: i32,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

@@ -181,7 +181,12 @@ pub async fn download(
         .one(&state.db)
         .await?
         .ok_or(AppError::NotFound)?;
-    let bytes = tokio::fs::read(blob_path(&state.config.uploads_dir(), &row.sha256)).await.map_err(|err| {
+    file_response(&state.config, &row).await
+}
+
+/// The stored file as a download, never rendered inline.
+pub async fn file_response(config: &crate::config::Config, row: &attachment::Model) -> Result<Response> {
+    let bytes = tokio::fs::read(blob_path(&config.uploads_dir(), &row.sha256)).await.map_err(|err| {
         tracing::error!(error = %err, attachment = row.id, "attachment file missing");
         AppError::NotFound
     })?;

@@ -168,3 +168,12 @@ pub async fn visible_item(state: &AppState, auth: &AuthSession, slug: &str) -> R
     let item = service::find_by_slug(&state.db, slug).await?;
     if service::visible_to(&item, auth) { Ok(item) } else { Err(AppError::NotFound) }
 }
+
+/// `/library/by-id/{id}`: where pages that know an item's id (spotlight previews) link.
+pub async fn by_id(State(state): State<AppState>, CurrentUser(auth): CurrentUser, Path(id): Path<i32>) -> Result<axum::response::Redirect> {
+    let item = service::find_by_id(&state.db, id).await?;
+    if !service::visible_to(&item, &auth) {
+        return Err(AppError::NotFound);
+    }
+    Ok(axum::response::Redirect::to(&format!("/library/{}", item.slug)))
+}

@@ -22,6 +22,7 @@ pub fn router(state: &AppState) -> Router<AppState> {
     Router::new()
         .route("/library", get(browse::index).post(editor::create))
         .route("/library/new", get(editor::new))
+        .route("/library/by-id/{id}", get(browse::by_id))
         .route("/library/{slug}", get(browse::show).post(editor::update))
         .route("/library/{slug}/edit", get(editor::edit))
         .route("/library/{slug}/status", post(editor::set_status))

@@ -22,6 +22,22 @@ pub fn router() -> Router<AppState> {
     Router::new().route("/", get(home)).route("/healthz", get(health))
 }
 
+pub fn notifications_router() -> Router<AppState> {
+    Router::new().route("/notifications/read", axum::routing::post(notifications_read))
+}
+
+#[derive(serde::Deserialize)]
+struct Confirm {}
+
+async fn notifications_read(
+    State(state): State<AppState>,
+    CurrentUser(auth): CurrentUser,
+    crate::auth::CsrfForm(_): crate::auth::CsrfForm<Confirm>,
+) -> Result<axum::response::Redirect> {
+    crate::notifications::mark_all_read(&state.db, auth.user.id).await?;
+    Ok(axum::response::Redirect::to("/"))
+}
+
 #[derive(askama::Template)]
 #[template(path = "home.html")]
 struct HomePage {
@@ -30,6 +46,7 @@ struct HomePage {
     role: String,
     /// The user's own library items past their review date.
     overdue: Vec<crate::entities::collateral::Model>,
+    notifications: Vec<crate::entities::notification::Model>,
 }
 
 async fn home(State(state): State<AppState>, CurrentUser(auth): CurrentUser) -> Result<Html<String>> {
@@ -39,6 +56,7 @@ async fn home(State(state): State<AppState>, CurrentUser(auth): CurrentUser) -> 
         name: auth.user.name.clone(),
         role: auth.role().label().to_owned(),
         overdue: crate::library::service::overdue_reviews(&state.db, auth.user.id, today).await?,
+        notifications: crate::notifications::unread(&state.db, auth.user.id).await?,
     })
 }
 
@@ -62,14 +80,19 @@ pub async fn security_headers(request: Request, next: Next) -> Response {
     let set = |headers: &mut axum::http::HeaderMap, name, value: &'static str| {
         headers.insert(name, HeaderValue::from_static(value));
     };
-    set(
-        headers,
-        header::CONTENT_SECURITY_POLICY,
-        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; \
-         base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
-    );
+    // A handler may set a stricter policy of its own (email previews do).
+    if !headers.contains_key(header::CONTENT_SECURITY_POLICY) {
+        set(
+            headers,
+            header::CONTENT_SECURITY_POLICY,
+            "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; \
+             base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+        );
+    }
+    if !headers.contains_key(header::X_FRAME_OPTIONS) {
+        set(headers, header::X_FRAME_OPTIONS, "DENY");
+    }
     set(headers, header::X_CONTENT_TYPE_OPTIONS, "nosniff");
-    set(headers, header::X_FRAME_OPTIONS, "DENY");
     set(headers, header::REFERRER_POLICY, "same-origin");
     if !headers.contains_key(header::CACHE_CONTROL) {
         set(headers, header::CACHE_CONTROL, "no-store");

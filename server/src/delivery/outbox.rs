@@ -1,0 +1,111 @@
+//! The outbox table's state changes. A message moves
+//! `queued → sending (claimed, with a lease) → sent | queued (retry) | failed`,
+//! and later perhaps `sent → bounced`. Every change is a conditional update,
+//! so two workers (or two servers) can never both own a message.
+
+use chrono::{DateTime, Duration, Utc};
+use sea_orm::sea_query::Expr;
+use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseBackend, DatabaseConnection, EntityTrait, QueryFilter, Statement};
+
+use crate::entities::outbox;
+use crate::error::Result;
+
+/// Claims up to `limit` due messages for `worker`: queued ones whose time
+/// has come and ones whose previous owner's lease ran out. Announcement
+/// messages are only due while their announcement is sending (so pause and
+/// cancel take effect at once).
+pub async fn claim(db: &DatabaseConnection, worker: &str, lease: Duration, limit: u64) -> Result<Vec<outbox::Model>> {
+    let now = Utc::now();
+    let backend = db.get_database_backend();
+    // PostgreSQL: rows another server is claiming right now are skipped, not waited for.
+    let lock = if backend == DatabaseBackend::Postgres { "FOR UPDATE OF o SKIP LOCKED" } else { "" };
+    let (p1, p2, p3, p4) = match backend {
+        DatabaseBackend::Postgres => ("$1", "$2", "$3", "$4"),
+        _ => ("?", "?", "?", "?"),
+    };
+    let sql = format!(
+        "UPDATE outbox SET status = 'sending', locked_by = {p1}, locked_until = {p2}, attempts = attempts + 1 \
+         WHERE id IN (SELECT o.id FROM outbox o LEFT JOIN announcements a ON a.id = o.announcement_id \
+           WHERE ((o.status = 'queued' AND o.next_attempt_at <= {p3}) OR (o.status = 'sending' AND o.locked_until < {p3x})) \
+             AND (o.kind <> 'announcement' OR a.status = 'sending') \
+           ORDER BY o.id LIMIT {p4} {lock}) \
+         RETURNING id",
+        p3x = if backend == DatabaseBackend::Postgres { "$3" } else { "?" },
+    );
+    let mut values: Vec<sea_orm::Value> = vec![worker.into(), (now + lease).into(), now.into()];
+    if backend != DatabaseBackend::Postgres {
+        values.push(now.into());
+    }
+    values.push((limit as i64).into());
+    let rows = db.query_all(Statement::from_sql_and_values(backend, sql, values)).await?;
+    let ids: Vec<i32> = rows.iter().filter_map(|row| row.try_get::<i32>("", "id").ok()).collect();
+    if ids.is_empty() {
+        return Ok(vec![]);
+    }
+    let mut claimed = outbox::Entity::find().filter(outbox::Column::Id.is_in(ids)).all(db).await?;
+    claimed.sort_by_key(|m| m.id);
+    Ok(claimed)
+}
+
+/// Records a message as sent if `worker` still owns it; false means another
+/// worker took it over and this one must not finish sending it.
+pub async fn mark_sent(db: &DatabaseConnection, id: i32, worker: &str) -> Result<bool> {
+    let now = Utc::now();
+    let result = outbox::Entity::update_many()
+        .col_expr(outbox::Column::Status, Expr::value("sent"))
+        .col_expr(outbox::Column::SentAt, Expr::value(now))
+        .col_expr(outbox::Column::LockedUntil, Expr::value(Option::<DateTime<Utc>>::None))
+        .filter(outbox::Column::Id.eq(id))
+        .filter(outbox::Column::Status.eq("sending"))
+        .filter(outbox::Column::LockedBy.eq(worker))
+        .exec(db)
+        .await?;
+    Ok(result.rows_affected == 1)
+}
+
+/// After a failure: back to the queue with a later time, or failed for good.
+/// `from` is the status the message has now ("sending", or "sent" when the
+/// server refused it after the gate had already recorded it).
+pub async fn reschedule(
+    db: &DatabaseConnection,
+    message: &outbox::Model,
+    worker: &str,
+    from: &str,
+    reply: &str,
+    retry_at: Option<DateTime<Utc>>,
+) -> Result<()> {
+    let status = if retry_at.is_some() { "queued" } else { "failed" };
+    let reply: String = reply.chars().take(1000).collect();
+    outbox::Entity::update_many()
+        .col_expr(outbox::Column::Status, Expr::value(status))
+        .col_expr(outbox::Column::LastReply, Expr::value(Some(reply)))
+        .col_expr(outbox::Column::NextAttemptAt, Expr::value(retry_at.unwrap_or_else(Utc::now)))
+        .col_expr(outbox::Column::LockedUntil, Expr::value(Option::<DateTime<Utc>>::None))
+        .col_expr(outbox::Column::SentAt, Expr::value(Option::<DateTime<Utc>>::None))
+        .filter(outbox::Column::Id.eq(message.id))
+        .filter(outbox::Column::Status.eq(from))
+        .filter(outbox::Column::LockedBy.eq(worker))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// When to try again after `attempts` tries: base × 2^(attempts−1), at most an hour.
+pub fn backoff(base_seconds: u64, attempts: i32) -> Duration {
+    let exponent = attempts.clamp(1, 16) as u32 - 1;
+    let seconds = base_seconds.saturating_mul(1u64 << exponent).min(3600);
+    Duration::seconds(seconds as i64)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::backoff;
+
+    #[test]
+    fn backoff_doubles_and_is_capped() {
+        assert_eq!(backoff(30, 1).num_seconds(), 30);
+        assert_eq!(backoff(30, 2).num_seconds(), 60);
+        assert_eq!(backoff(30, 4).num_seconds(), 240);
+        assert_eq!(backoff(30, 30).num_seconds(), 3600);
+    }
+}

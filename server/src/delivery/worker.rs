@@ -1,0 +1,292 @@
+//! The outbox worker: a few sender tasks per server, each with its own SMTP
+//! connection, claiming small batches of due messages, pacing themselves to
+//! the configured rate, and retrying with exponential backoff. A scheduler
+//! task starts scheduled announcements when their time comes.
+
+use std::collections::{BTreeSet, HashMap};
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use chrono::Utc;
+use lettre::message::Mailbox;
+use lettre::transport::smtp::client::AsyncSmtpConnection;
+use sea_orm::{DatabaseConnection, EntityTrait};
+use tokio::sync::{watch, Mutex, Notify};
+
+use super::gate::{Commit, Gate};
+use super::message::{self, Outgoing};
+use super::smtp::{self, SendError, SmtpSettings};
+use super::{files, outbox};
+use crate::config::Config;
+use crate::entities::{outbox as outbox_row, recipient};
+use crate::spotlights::compose::{compose_tracked, Composer, RecipientVars};
+use crate::spotlights::links::LinkTable;
+use crate::spotlights::render::RenderedEmail;
+use crate::spotlights::service;
+use crate::tracking::TokenKey;
+
+/// Messages a sender claims at once: small, so a paused blast stops quickly
+/// and other servers get their share.
+const BATCH: u64 = 10;
+/// A connection unused for this long is checked with NOOP before reuse.
+const STALE_AFTER: Duration = Duration::from_secs(5);
+
+pub enum Transport {
+    Smtp(SmtpSettings),
+    Files(PathBuf),
+}
+
+pub struct OutboxWorker {
+    db: DatabaseConnection,
+    config: Arc<Config>,
+    key: TokenKey,
+    id: String,
+    wake: Arc<Notify>,
+    pacer: Pacer,
+    transport: Transport,
+    from: Mailbox,
+    host: String,
+    base: String,
+    composers: Mutex<HashMap<i32, Arc<Mutex<(Composer, LinkTable)>>>>,
+}
+
+impl OutboxWorker {
+    pub fn new(db: DatabaseConnection, config: Arc<Config>, key: TokenKey, wake: Arc<Notify>) -> anyhow::Result<OutboxWorker> {
+        let transport = match &config.mail.smtp_url {
+            Some(url) => Transport::Smtp(SmtpSettings::from_url(url)?),
+            None => Transport::Files(config.outbox_dir()),
+        };
+        let from: Mailbox = config.mail.from.parse().map_err(|err| anyhow::anyhow!("mail_from is not valid: {err}"))?;
+        let host = config.base_url.host_str().unwrap_or("localhost").to_owned();
+        let id = format!("{}-{}-{}", host, std::process::id(), crate::auth::password::random_secret(6));
+        Ok(OutboxWorker {
+            pacer: Pacer::new(config.mail.rate_per_second),
+            base: config.base_url.as_str().trim_end_matches('/').to_owned(),
+            db,
+            key,
+            id,
+            wake,
+            transport,
+            from,
+            host,
+            config,
+            composers: Mutex::new(HashMap::new()),
+        })
+    }
+
+    /// Starts the sender tasks and the scheduler; they stop when `stop` turns true.
+    pub fn spawn(self, stop: watch::Receiver<bool>) {
+        let worker = Arc::new(self);
+        for _ in 0..worker.config.mail.concurrency {
+            tokio::spawn(worker.clone().run_sender(stop.clone()));
+        }
+        tokio::spawn(worker.run_scheduler(stop));
+    }
+
+    async fn run_sender(self: Arc<Self>, mut stop: watch::Receiver<bool>) {
+        let gate = Gate::default();
+        let mut connection: Option<(AsyncSmtpConnection, Instant)> = None;
+        let lease = chrono::Duration::seconds(self.config.mail.lease_seconds);
+        while !*stop.borrow() {
+            let woken = self.wake.notified();
+            match outbox::claim(&self.db, &self.id, lease, BATCH).await {
+                Ok(batch) if !batch.is_empty() => {
+                    let mut touched = BTreeSet::new();
+                    for message in batch {
+                        if *stop.borrow() {
+                            break;
+                        }
+                        touched.extend(message.announcement_id);
+                        self.deliver(&gate, &mut connection, message).await;
+                    }
+                    for id in touched {
+                        if let Err(err) = service::complete_if_done(&self.db, id).await {
+                            tracing::warn!(announcement = id, error = %err, "could not check whether the announcement is complete");
+                        }
+                    }
+                }
+                Ok(_) => {
+                    tokio::select! {
+                        _ = woken => {}
+                        _ = tokio::time::sleep(Duration::from_secs(1)) => {}
+                        _ = stop.changed() => {}
+                    }
+                }
+                Err(err) => {
+                    tracing::warn!(error = %err, "could not claim messages from the outbox");
+                    tokio::time::sleep(Duration::from_secs(1)).await;
+                }
+            }
+        }
+        if let Some((mut connection, _)) = connection {
+            let _ = connection.quit().await;
+        }
+    }
+
+    async fn run_scheduler(self: Arc<Self>, mut stop: watch::Receiver<bool>) {
+        while !*stop.borrow() {
+            match service::due(&self.db).await {
+                Ok(ids) => {
+                    for id in ids {
+                        match service::start_sending(&self.db, id, &self.host).await {
+                            Ok(report) => {
+                                tracing::info!(announcement = id, recipients = report.recipients, "scheduled announcement started");
+                                self.wake.notify_waiters();
+                            }
+                            // Another server started it first.
+                            Err(crate::error::AppError::Conflict(_)) => {}
+                            Err(err) => {
+                                tracing::warn!(announcement = id, error = %err, "scheduled announcement could not start");
+                                let _ = super::scheduled_failed(&self.db, id, &err.to_string()).await;
+                            }
+                        }
+                    }
+                }
+                Err(err) => tracing::warn!(error = %err, "could not look for scheduled announcements"),
+            }
+            tokio::select! {
+                _ = tokio::time::sleep(Duration::from_secs(1)) => {}
+                _ = stop.changed() => {}
+            }
+        }
+    }
+
+    async fn deliver(&self, gate: &Gate, connection: &mut Option<(AsyncSmtpConnection, Instant)>, message: outbox_row::Model) {
+        let (email, title) = match self.compose(&message).await {
+            Ok(composed) => composed,
+            Err(reason) => return self.failed(&message, "sending", SendError::Permanent(reason)).await,
+        };
+        let built = message::build(Outgoing {
+            from: &self.from,
+            to_email: &message.to_email,
+            to_name: &message.to_name,
+            message_id: &message.message_id,
+            list: message.announcement_id.zip(title.as_deref()).map(|(id, title)| (title, id)),
+            host: &self.host,
+            email: &email,
+        });
+        let built = match built {
+            Ok(built) => built,
+            Err(reason) => return self.failed(&message, "sending", SendError::Permanent(reason)).await,
+        };
+        let bytes = built.formatted();
+        self.pacer.wait().await;
+        match &self.transport {
+            Transport::Files(dir) => {
+                let name = files::file_name(message.id, message.announcement_id);
+                match files::write(dir, &name, bytes).await {
+                    Ok(_) => {
+                        if let Err(err) = outbox::mark_sent(&self.db, message.id, &self.id).await {
+                            tracing::warn!(message = message.id, error = %err, "written but not recorded; it will be written again");
+                        }
+                    }
+                    Err(err) => self.failed(&message, "sending", SendError::Transient(format!("writing {name}: {err}"))).await,
+                }
+            }
+            Transport::Smtp(settings) => {
+                let reusable = match connection.as_mut() {
+                    Some((conn, last_used)) if !conn.has_broken() => last_used.elapsed() < STALE_AFTER || conn.test_connected().await,
+                    _ => false,
+                };
+                if !reusable {
+                    *connection = None;
+                    match settings.connect(gate.clone()).await {
+                        Ok(conn) => *connection = Some((conn, Instant::now())),
+                        Err(err) => return self.failed(&message, "sending", err).await,
+                    }
+                }
+                let Some((conn, last_used)) = connection.as_mut() else { return };
+                let result = smtp::send(conn, gate, built.envelope(), &bytes, self.commit(message.id)).await;
+                *last_used = Instant::now();
+                if let Err(err) = result {
+                    if let Some((mut conn, _)) = connection.take() {
+                        conn.abort().await;
+                    }
+                    let status = if gate.committed() { "sent" } else { "sending" };
+                    self.failed(&message, status, err).await;
+                }
+            }
+        }
+    }
+
+    /// The database commit the gate runs just before the end of the message.
+    fn commit(&self, id: i32) -> Commit {
+        let db = self.db.clone();
+        let worker = self.id.clone();
+        Box::pin(async move {
+            match outbox::mark_sent(&db, id, &worker).await {
+                Ok(true) => Ok(()),
+                Ok(false) => Err("another worker has taken this message over".to_owned()),
+                Err(err) => Err(err.to_string()),
+            }
+        })
+    }
+
+    async fn failed(&self, message: &outbox_row::Model, status: &str, err: SendError) {
+        let retry_at = match &err {
+            SendError::Transient(_) if message.attempts < self.config.mail.max_attempts => {
+                Some(Utc::now() + outbox::backoff(self.config.mail.retry_base_seconds, message.attempts))
+            }
+            _ => None,
+        };
+        tracing::info!(message = message.id, to = %message.to_email, reply = err.message(), retry = retry_at.is_some(), "delivery attempt failed");
+        if let Err(db_err) = outbox::reschedule(&self.db, message, &self.id, status, err.message(), retry_at).await {
+            tracing::warn!(message = message.id, error = %db_err, "could not record the failed attempt; the lease will expire and it will be retried");
+        }
+    }
+
+    /// The email, and the announcement's title for the List-Id header.
+    async fn compose(&self, message: &outbox_row::Model) -> Result<(RenderedEmail, Option<String>), String> {
+        let (Some(announcement_id), Some(recipient_id), "announcement") = (message.announcement_id, message.recipient_id, message.kind.as_str()) else {
+            let stored = RenderedEmail { subject: message.subject.clone(), html: message.html_body.clone(), text: message.text_body.clone() };
+            return Ok((stored, None));
+        };
+        let composer = self.composer(announcement_id).await.map_err(|err| err.to_string())?;
+        let person = recipient::Entity::find_by_id(recipient_id)
+            .one(&self.db)
+            .await
+            .map_err(|err| err.to_string())?
+            .ok_or_else(|| "the recipient no longer exists".to_owned())?;
+        let vars = RecipientVars::new(&person.name, &person.email, &person.department, &person.location);
+        let mut guard = composer.lock().await;
+        let (composer, table) = &mut *guard;
+        let email = compose_tracked(&self.db, composer, table, &self.key, &self.base, recipient_id, &vars).await.map_err(|err| err.to_string())?;
+        Ok((email, Some(composer.announcement.title.clone())))
+    }
+
+    async fn composer(&self, id: i32) -> crate::error::Result<Arc<Mutex<(Composer, LinkTable)>>> {
+        let mut cache = self.composers.lock().await;
+        if let Some(found) = cache.get(&id) {
+            return Ok(found.clone());
+        }
+        let announcement = service::find(&self.db, id).await?;
+        let composer = Composer::load(&self.db, &self.config.mail.organisation, announcement).await?;
+        let table = LinkTable::load(&self.db, id).await?;
+        let entry = Arc::new(Mutex::new((composer, table)));
+        cache.insert(id, entry.clone());
+        Ok(entry)
+    }
+}
+
+/// Spaces messages evenly to stay under the configured rate.
+struct Pacer {
+    interval: Duration,
+    next: std::sync::Mutex<Instant>,
+}
+
+impl Pacer {
+    fn new(per_second: u32) -> Pacer {
+        Pacer { interval: Duration::from_secs(1) / per_second.max(1), next: std::sync::Mutex::new(Instant::now()) }
+    }
+
+    async fn wait(&self) {
+        let at = {
+            let mut next = self.next.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+            let at = (*next).max(Instant::now());
+            *next = at + self.interval;
+            at
+        };
+        tokio::time::sleep_until(at.into()).await;
+    }
+}

@@ -1,0 +1,228 @@
+//! Turning an announcement and one recipient into the email they get: the
+//! template's context, rendering, personal links and the open pixel.
+
+use std::collections::HashMap;
+
+use chrono::{NaiveDate, Utc};
+use minijinja::{context, Value};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
+use serde::Serialize;
+
+use super::links::{is_trackable, LinkStyle, LinkTable};
+use super::render::{rewrite_html_links, rewrite_text_links, EmailTemplate, RenderedEmail};
+use crate::entities::{announcement, announcement_item, attachment, collateral, collateral_version, spotlight_template, user};
+use crate::error::{AppError, Result};
+use crate::library::markdown;
+
+/// A featured item as it was when the announcement was sent.
+#[derive(Clone, Debug)]
+pub struct FeaturedItem {
+    pub collateral_id: i32,
+    pub version: i32,
+    pub slug: String,
+    pub title: String,
+    pub summary: String,
+    pub body: String,
+    pub kind: String,
+    pub category: String,
+    pub effective_date: Option<NaiveDate>,
+    pub attachments: Vec<attachment::Model>,
+}
+
+/// The person an email is for, as templates see them.
+#[derive(Clone, Debug, Serialize)]
+pub struct RecipientVars {
+    pub name: String,
+    pub first_name: String,
+    pub email: String,
+    pub department: String,
+    pub location: String,
+}
+
+impl RecipientVars {
+    pub fn new(name: &str, email: &str, department: &str, location: &str) -> RecipientVars {
+        RecipientVars {
+            first_name: name.split_whitespace().next().unwrap_or(name).to_owned(),
+            name: name.to_owned(),
+            email: email.to_owned(),
+            department: department.to_owned(),
+            location: location.to_owned(),
+        }
+    }
+}
+
+/// Everything needed to write an announcement's emails, loaded once per announcement.
+pub struct Composer {
+    pub announcement: announcement::Model,
+    pub items: Vec<FeaturedItem>,
+    pub sender: user::Model,
+    pub template: EmailTemplate,
+    pub organisation: String,
+    message_html: String,
+    slugs: HashMap<i32, String>,
+}
+
+impl Composer {
+    pub async fn load(db: &impl ConnectionTrait, organisation: &str, announcement: announcement::Model) -> Result<Composer> {
+        let template = spotlight_template::Entity::find_by_id(announcement.template_id).one(db).await?.ok_or(AppError::NotFound)?;
+        let compiled = EmailTemplate::compile(&template.subject, &template.html_body, &template.text_body)
+            .map_err(|errors| AppError::Unprocessable(format!("The template “{}” has errors: {}", template.name, errors.join("; "))))?;
+        let sender = user::Entity::find_by_id(announcement.created_by).one(db).await?.ok_or(AppError::NotFound)?;
+        let items = featured_items(db, announcement.id).await?;
+        let slugs = items.iter().map(|item| (item.collateral_id, item.slug.clone())).collect();
+        Ok(Composer {
+            message_html: markdown::render(&announcement.message),
+            announcement,
+            items,
+            sender,
+            template: compiled,
+            organisation: organisation.to_owned(),
+            slugs,
+        })
+    }
+
+    pub fn slugs(&self) -> &HashMap<i32, String> {
+        &self.slugs
+    }
+
+    /// The template context for one recipient, with links written by `links`.
+    pub fn context(&self, recipient: &RecipientVars, links: &dyn LinkStyle) -> Value {
+        // Our own links are plain base64url tokens: marked safe so the HTML keeps them readable.
+        let items: Vec<Value> = self
+            .items
+            .iter()
+            .map(|item| {
+                context! {
+                    title => &item.title,
+                    summary => &item.summary,
+                    kind => &item.kind,
+                    kind_label => item.kind.parse::<crate::library::model::Kind>().map(|k| k.label()).unwrap_or("Item"),
+                    category => &item.category,
+                    url => Value::from_safe_string(links.item(item.collateral_id)),
+                    effective_date => item.effective_date.map(|d| d.to_string()),
+                    attachments => item.attachments.len(),
+                }
+            })
+            .collect();
+        context! {
+            recipient => recipient,
+            sender => context! { name => &self.sender.name, email => &self.sender.email },
+            organisation => &self.organisation,
+            announcement => context! { title => &self.announcement.title, subject => &self.announcement.subject },
+            message => &self.announcement.message,
+            message_html => Value::from_safe_string(self.message_html.clone()),
+            spotlight_url => Value::from_safe_string(links.spotlight()),
+            items => items,
+            sent_date => Utc::now().format("%-d %B %Y").to_string(),
+        }
+    }
+
+    /// Renders the email; web addresses HR wrote are left as they are (see [`finish`]).
+    pub fn render(&self, recipient: &RecipientVars, links: &dyn LinkStyle) -> Result<RenderedEmail> {
+        // The announcement's own subject may use the same placeholders as the template.
+        let subject = render_subject(&self.announcement.subject, &self.context(recipient, links));
+        let mut context = self.context(recipient, links);
+        if let Some(subject) = subject {
+            context = context! { announcement => context! { title => &self.announcement.title, subject => subject }, ..context };
+        }
+        self.template.render(&context).map_err(|err| AppError::Unprocessable(format!("The email could not be written: {err}")))
+    }
+}
+
+fn render_subject(subject: &str, context: &Value) -> Option<String> {
+    if !subject.contains("{{") {
+        return None;
+    }
+    EmailTemplate::compile(subject, "", "").ok()?.render(context).ok().map(|out| out.subject)
+}
+
+/// The web addresses of a rendered email that are not yet tracked links.
+pub fn external_urls(email: &RenderedEmail, own_base: &str) -> Vec<String> {
+    let mut urls = vec![];
+    let mut collect = |url: &str| {
+        if is_trackable(url) && !url.starts_with(own_base) && !urls.iter().any(|u| u == url) {
+            urls.push(url.to_owned());
+        }
+        None
+    };
+    rewrite_html_links(&email.html, &mut collect);
+    rewrite_text_links(&email.text, &mut collect);
+    urls
+}
+
+/// Rewrites HR's web addresses with `links` and adds the open pixel.
+pub fn finish(mut email: RenderedEmail, own_base: &str, links: &dyn LinkStyle) -> RenderedEmail {
+    let mut rewrite = |url: &str| if url.starts_with(own_base) { None } else { links.external(url) };
+    email.html = rewrite_html_links(&email.html, &mut rewrite);
+    email.text = rewrite_text_links(&email.text, &mut rewrite);
+    if let Some(pixel) = links.pixel() {
+        let img = format!(r#"<img src="{pixel}" width="1" height="1" alt="" style="display:block;border:0;width:1px;height:1px">"#);
+        match email.html.rfind("</body>") {
+            Some(at) => email.html.insert_str(at, &img),
+            None => email.html.push_str(&img),
+        }
+    }
+    email
+}
+
+/// Renders for a real recipient: tracked links, new web addresses registered first.
+pub async fn compose_tracked(
+    db: &impl ConnectionTrait,
+    composer: &Composer,
+    table: &mut LinkTable,
+    key: &crate::tracking::TokenKey,
+    base: &str,
+    recipient_id: i32,
+    vars: &RecipientVars,
+) -> Result<RenderedEmail> {
+    let rendered = {
+        let links = super::links::TrackedLinks { key, base, recipient_id, table };
+        composer.render(vars, &links)?
+    };
+    let urls = external_urls(&rendered, base);
+    if urls.iter().any(|url| table.id(url).is_none()) {
+        let targets: Vec<_> = urls.into_iter().map(|url| (url, None)).collect();
+        table.ensure(db, &targets).await?;
+    }
+    let links = super::links::TrackedLinks { key, base, recipient_id, table };
+    Ok(finish(rendered, base, &links))
+}
+
+pub async fn featured_items(db: &impl ConnectionTrait, announcement_id: i32) -> Result<Vec<FeaturedItem>> {
+    let pinned = announcement_item::Entity::find()
+        .filter(announcement_item::Column::AnnouncementId.eq(announcement_id))
+        .order_by_asc(announcement_item::Column::Position)
+        .all(db)
+        .await?;
+    let mut items = Vec::with_capacity(pinned.len());
+    for pin in pinned {
+        let Some(current) = collateral::Entity::find_by_id(pin.collateral_id).one(db).await? else { continue };
+        let version = collateral_version::Entity::find()
+            .filter(collateral_version::Column::CollateralId.eq(pin.collateral_id))
+            .filter(collateral_version::Column::Version.eq(pin.collateral_version))
+            .one(db)
+            .await?;
+        let attachments = attachment::Entity::find()
+            .filter(attachment::Column::CollateralId.eq(pin.collateral_id))
+            .order_by_asc(attachment::Column::Id)
+            .all(db)
+            .await?;
+        let (title, summary, body) = match version {
+            Some(v) => (v.title, v.summary, v.body),
+            None => (current.title.clone(), current.summary.clone(), current.body.clone()),
+        };
+        items.push(FeaturedItem {
+            collateral_id: current.id,
+            version: pin.collateral_version,
+            slug: current.slug,
+            title,
+            summary,
+            body,
+            kind: current.kind,
+            category: current.category,
+            effective_date: current.effective_date,
+            attachments,
+        });
+    }
+    Ok(items)
+}

@@ -1,0 +1,64 @@
+//! Spotlights: HR's announcements. Templates HR edits at run time,
+//! audiences and distribution lists, the announcement life cycle, the
+//! personal spotlight page each recipient is invited to, and the API.
+
+pub mod api;
+pub mod audience;
+pub mod compose;
+mod form;
+pub mod links;
+pub mod lists;
+pub mod model;
+pub mod page;
+mod pages;
+pub mod render;
+pub mod service;
+mod template_pages;
+pub mod templates;
+mod list_pages;
+
+use axum::routing::{get, post};
+use axum::Router;
+
+use crate::state::AppState;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/spotlights", get(pages::index).post(pages::create))
+        .route("/spotlights/new", get(pages::new))
+        .route("/spotlights/{id}", get(pages::show).post(pages::update))
+        .route("/spotlights/{id}/edit", get(pages::edit))
+        .route("/spotlights/{id}/preview", get(pages::preview))
+        .route("/spotlights/{id}/preview/email", get(pages::preview_email))
+        .route("/spotlights/{id}/page", get(pages::page_preview))
+        .route("/spotlights/{id}/test", post(pages::send_test))
+        .route("/spotlights/{id}/send", post(pages::send))
+        .route("/spotlights/{id}/schedule", post(pages::schedule))
+        .route("/spotlights/{id}/state", post(pages::change_state))
+        .route("/spotlights/{id}/progress", get(pages::progress))
+        .route("/spotlights/templates", get(template_pages::index).post(template_pages::create))
+        .route("/spotlights/templates/new", get(template_pages::new))
+        .route("/spotlights/templates/{id}", get(template_pages::edit).post(template_pages::update))
+        .route("/spotlights/templates/{id}/preview", get(template_pages::preview))
+        .route("/lists", get(list_pages::index).post(list_pages::create))
+        .route("/lists/{id}", get(list_pages::show).post(list_pages::add))
+        .route("/lists/{id}/import", post(list_pages::import))
+        .route("/lists/{id}/remove", post(list_pages::remove))
+        .route("/lists/{id}/delete", post(list_pages::delete))
+        .route("/p/{token}", get(page::show))
+        .route("/p/{token}/items/{collateral_id}", get(page::item))
+        .route("/p/{token}/files/{attachment_id}", get(page::file))
+}
+
+pub fn api_router() -> Router<AppState> {
+    Router::new()
+        .route("/announcements", get(api::list).post(api::create))
+        .route("/announcements/{id}", get(api::get))
+        .route("/announcements/{id}/send", post(api::send))
+        .route("/announcements/{id}/pause", post(api::pause))
+        .route("/announcements/{id}/resume", post(api::resume))
+        .route("/announcements/{id}/cancel", post(api::cancel))
+        .route("/lists", get(api::lists).post(api::create_list))
+        .route("/lists/{id}/members", post(api::add_members))
+        .route("/bounces", post(api::bounce))
+}

@@ -1,0 +1,393 @@
+//! HR's spotlight pages: the list, the editor, the announcement page with
+//! its delivery progress and recipients, previews, test sends and the
+//! send/schedule/pause/resume/cancel actions.
+
+use axum::extract::{Path, Query, State};
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::Json;
+use chrono::{NaiveDateTime, TimeZone, Utc};
+use sea_orm::{EntityTrait, QueryOrder, QuerySelect};
+use serde::Deserialize;
+
+use super::compose::{Composer, RecipientVars};
+use super::form::Fields;
+use super::links::{base_url, PreviewLinks};
+use super::model::Status;
+use super::page::SpotlightPage;
+use super::service::{self, Delivery, RawAnnouncement, RecipientStatus};
+use super::{lists, templates};
+use crate::auth::extract::{HrStaff, Require};
+use crate::auth::{AuthSession, CsrfForm, Role};
+use crate::entities::{announcement, spotlight_template, user};
+use crate::error::{AppError, Result};
+use crate::search::{SearchRequest, Sort, Viewer};
+use crate::state::AppState;
+use crate::users::service as users;
+use crate::web::layout::{render, Layout};
+
+pub struct Row {
+    pub model: announcement::Model,
+    pub delivery: Delivery,
+}
+
+#[derive(askama::Template)]
+#[template(path = "spotlights/index.html")]
+struct IndexPage {
+    layout: Layout,
+    rows: Vec<Row>,
+    smtp: bool,
+    outbox_dir: String,
+}
+
+pub async fn index(user: Require<HrStaff>, State(state): State<AppState>) -> Result<Html<String>> {
+    let models = announcement::Entity::find().order_by_desc(announcement::Column::Id).limit(200).all(&state.db).await?;
+    let mut rows = Vec::with_capacity(models.len());
+    for model in models {
+        rows.push(Row { delivery: service::delivery(&state.db, model.id).await?, model });
+    }
+    render(&IndexPage {
+        layout: Layout::for_user(user.user()),
+        rows,
+        smtp: state.config.mail.uses_smtp(),
+        outbox_dir: state.config.outbox_dir().display().to_string(),
+    })
+}
+
+/// A featured item in the editor: chosen ones are checked.
+pub struct Choice {
+    pub id: i32,
+    pub title: String,
+    pub kind: String,
+    pub chosen: bool,
+}
+
+#[derive(askama::Template)]
+#[template(path = "spotlights/edit.html")]
+struct EditorPage {
+    layout: Layout,
+    id: Option<i32>,
+    raw: RawAnnouncement,
+    emails_text: String,
+    templates: Vec<spotlight_template::Model>,
+    choices: Vec<Choice>,
+    find: String,
+    /// Lists, departments, locations and roles to tick.
+    groups: Vec<Group>,
+    errors: Vec<String>,
+}
+
+pub struct Group {
+    pub label: &'static str,
+    pub field: &'static str,
+    pub options: Vec<AudienceOption>,
+}
+
+/// One audience checkbox.
+pub struct AudienceOption {
+    pub value: String,
+    pub label: String,
+    pub checked: bool,
+}
+
+fn group(label: &'static str, field: &'static str, values: Vec<(String, String)>, chosen: &[String]) -> Group {
+    let options = values.into_iter().map(|(value, label)| AudienceOption { checked: chosen.contains(&value), value, label }).collect();
+    Group { label, field, options }
+}
+
+async fn editor(state: &AppState, auth: &AuthSession, id: Option<i32>, raw: RawAnnouncement, find: String, errors: Vec<String>) -> Result<Html<String>> {
+    let mut choices = vec![];
+    for cid in &raw.collateral_ids {
+        if let Some(item) = crate::entities::collateral::Entity::find_by_id(*cid).one(&state.db).await? {
+            choices.push(Choice { id: item.id, title: item.title, kind: item.kind, chosen: true });
+        }
+    }
+    if !find.trim().is_empty() {
+        let request = SearchRequest {
+            text: find.clone(),
+            kind: None,
+            category: None,
+            tag: None,
+            viewer: Viewer::Staff { statuses: vec!["published".into()] },
+            sort: Sort::Relevance,
+            page: 1,
+            per_page: 10,
+        };
+        for hit in state.search.search(&request)?.hits {
+            if !choices.iter().any(|c| c.id as u64 == hit.id) {
+                choices.push(Choice { id: hit.id as i32, title: hit.title, kind: hit.kind, chosen: false });
+            }
+        }
+    }
+    let raw_audience = raw.audience.clone();
+    render(&EditorPage {
+        layout: Layout::for_user(auth),
+        id,
+        emails_text: raw.audience.emails.join("\n"),
+        raw,
+        templates: templates::list(&state.db).await?,
+        choices,
+        find,
+        groups: vec![
+            group("Distribution lists", "lists", lists::all(&state.db).await?.into_iter().map(|l| (l.name.clone(), format!("{} ({})", l.name, l.members))).collect(), &raw_audience.lists),
+            group("Departments", "departments", pairs(users::distinct_values(&state.db, user::Column::Department).await?), &raw_audience.departments),
+            group("Locations", "locations", pairs(users::distinct_values(&state.db, user::Column::Location).await?), &raw_audience.locations),
+            group("Roles", "roles", Role::ALL.iter().map(|r| (r.as_str().to_owned(), r.label().to_owned())).collect(), &raw_audience.roles),
+        ],
+        errors,
+    })
+}
+
+fn pairs(values: Vec<String>) -> Vec<(String, String)> {
+    values.into_iter().map(|v| (v.clone(), v)).collect()
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct NewQuery {
+    /// Pre-selects a library item ("Spotlight this" on an item page).
+    #[serde(default)]
+    collateral: Option<i32>,
+}
+
+pub async fn new(user: Require<HrStaff>, State(state): State<AppState>, Query(query): Query<NewQuery>) -> Result<Html<String>> {
+    let raw = RawAnnouncement { template: "benefit-change".into(), collateral_ids: query.collateral.into_iter().collect(), ..Default::default() };
+    editor(&state, user.user(), None, raw, String::new(), vec![]).await
+}
+
+pub async fn edit(user: Require<HrStaff>, State(state): State<AppState>, Path(id): Path<i32>) -> Result<Html<String>> {
+    let model = service::find(&state.db, id).await?;
+    if !Status::parse(&model.status).is_editable() {
+        return Err(AppError::Conflict("This announcement has been sent; it can no longer be edited.".into()));
+    }
+    let template = templates::find(&state.db, model.template_id).await?;
+    let raw = RawAnnouncement {
+        collateral_ids: service::item_ids(&state.db, id).await?,
+        audience: service::audience_of(&model),
+        title: model.title,
+        subject: model.subject,
+        template: template.slug,
+        message: model.message,
+        notify_on_open: model.notify_on_open,
+    };
+    editor(&state, user.user(), Some(id), raw, String::new(), vec![]).await
+}
+
+/// Saves, or (action=find) shows the form again with library search results to pick from.
+async fn submit(state: &AppState, auth: &AuthSession, id: Option<i32>, fields: Fields) -> Result<Response> {
+    let raw = fields.announcement();
+    if fields.one("action") == "find" {
+        return Ok(editor(state, auth, id, raw, fields.one("find"), vec![]).await?.into_response());
+    }
+    let input = match service::parse(&state.db, raw.clone()).await {
+        Ok(input) => input,
+        Err(errors) => {
+            let page = editor(state, auth, id, raw, fields.one("find"), errors).await?;
+            return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
+        }
+    };
+    let model = match id {
+        None => service::create(&state.db, auth.user.id, input).await?,
+        Some(id) => service::update(&state.db, service::find(&state.db, id).await?, input).await?,
+    };
+    Ok(Redirect::to(&format!("/spotlights/{}", model.id)).into_response())
+}
+
+pub async fn create(user: Require<HrStaff>, State(state): State<AppState>, CsrfForm(fields): CsrfForm<Vec<(String, String)>>) -> Result<Response> {
+    submit(&state, user.user(), None, Fields(fields)).await
+}
+
+pub async fn update(user: Require<HrStaff>, State(state): State<AppState>, Path(id): Path<i32>, CsrfForm(fields): CsrfForm<Vec<(String, String)>>) -> Result<Response> {
+    service::find(&state.db, id).await?;
+    submit(&state, user.user(), Some(id), Fields(fields)).await
+}
+
+#[derive(askama::Template)]
+#[template(path = "spotlights/show.html")]
+struct ShowPage {
+    layout: Layout,
+    model: announcement::Model,
+    status: &'static str,
+    template_name: String,
+    audience: String,
+    items: Vec<super::compose::FeaturedItem>,
+    delivery: Delivery,
+    recipients: Vec<RecipientStatus>,
+    skipped: Vec<RecipientStatus>,
+    total_recipients: usize,
+    smtp: bool,
+    flash: String,
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct ShowQuery {
+    #[serde(default)]
+    flash: String,
+}
+
+const RECIPIENT_ROWS: u64 = 500;
+
+pub async fn show(user: Require<HrStaff>, State(state): State<AppState>, Path(id): Path<i32>, Query(query): Query<ShowQuery>) -> Result<Html<String>> {
+    let model = service::find(&state.db, id).await?;
+    let template = templates::find(&state.db, model.template_id).await?;
+    let everyone = service::recipients(&state.db, id, RECIPIENT_ROWS).await?;
+    let (skipped, recipients): (Vec<_>, Vec<_>) = everyone.into_iter().partition(|r| r.delivery == "skipped");
+    let delivery = service::delivery(&state.db, id).await?;
+    let flash = match query.flash.as_str() {
+        "test" => format!("A test message is on its way to {}.", user.user().user.email),
+        _ => String::new(),
+    };
+    render(&ShowPage {
+        layout: Layout::for_user(user.user()),
+        status: Status::parse(&model.status).as_str(),
+        template_name: template.name,
+        audience: service::audience_of(&model).describe(),
+        items: super::compose::featured_items(&state.db, id).await?,
+        total_recipients: delivery.total() as usize,
+        delivery,
+        recipients,
+        skipped,
+        smtp: state.config.mail.uses_smtp(),
+        flash,
+        model,
+    })
+}
+
+/// Live delivery figures for the progress bar.
+pub async fn progress(_user: Require<HrStaff>, State(state): State<AppState>, Path(id): Path<i32>) -> Result<Json<serde_json::Value>> {
+    let model = service::find(&state.db, id).await?;
+    let delivery = service::delivery(&state.db, id).await?;
+    Ok(Json(serde_json::json!({ "status": model.status, "delivery": delivery, "percent": delivery.percent_done() })))
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct PreviewQuery {
+    /// The directory email of the person to preview for (default: yourself).
+    #[serde(default)]
+    recipient: String,
+}
+
+async fn preview_person(state: &AppState, auth: &AuthSession, email: &str) -> Result<user::Model> {
+    if email.trim().is_empty() {
+        return Ok(auth.user.clone());
+    }
+    users::find_by_email(&state.db, email)
+        .await?
+        .ok_or_else(|| AppError::Unprocessable(format!("{} is not in the employee directory.", email.trim())))
+}
+
+async fn render_for(state: &AppState, model: announcement::Model, person: &user::Model) -> Result<super::render::RenderedEmail> {
+    let composer = Composer::load(&state.db, &state.config.mail.organisation, model).await?;
+    let base = base_url(state);
+    let links = PreviewLinks { base: &base, announcement_id: composer.announcement.id, slugs: composer.slugs() };
+    composer.render(&RecipientVars::new(&person.name, &person.email, &person.department, &person.location), &links)
+}
+
+#[derive(askama::Template)]
+#[template(path = "spotlights/preview.html")]
+struct PreviewPage {
+    layout: Layout,
+    model: announcement::Model,
+    person: user::Model,
+    from: String,
+    subject: String,
+    text: String,
+}
+
+pub async fn preview(user: Require<HrStaff>, State(state): State<AppState>, Path(id): Path<i32>, Query(query): Query<PreviewQuery>) -> Result<Html<String>> {
+    let model = service::find(&state.db, id).await?;
+    let person = preview_person(&state, user.user(), &query.recipient).await?;
+    let email = render_for(&state, model.clone(), &person).await?;
+    render(&PreviewPage { layout: Layout::for_user(user.user()), model, person, from: state.config.mail.from.clone(), subject: email.subject, text: email.text })
+}
+
+/// The HTML part alone, framed by the preview page. Email HTML needs inline
+/// styles, so this one response gets a policy that allows them, and a
+/// sandbox that runs no script and cannot navigate the page around it.
+pub async fn preview_email(user: Require<HrStaff>, State(state): State<AppState>, Path(id): Path<i32>, Query(query): Query<PreviewQuery>) -> Result<Response> {
+    let model = service::find(&state.db, id).await?;
+    let person = preview_person(&state, user.user(), &query.recipient).await?;
+    let email = render_for(&state, model, &person).await?;
+    let mut response = Html(email.html).into_response();
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static("default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'self'; sandbox allow-popups allow-popups-to-escape-sandbox"),
+    );
+    headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("SAMEORIGIN"));
+    Ok(response)
+}
+
+/// The spotlight page as recipients will see it, with nothing recorded.
+pub async fn page_preview(user: Require<HrStaff>, State(state): State<AppState>, Path(id): Path<i32>) -> Result<Html<String>> {
+    let model = service::find(&state.db, id).await?;
+    let sender = crate::entities::user::Entity::find_by_id(model.created_by).one(&state.db).await?.map(|u| u.name).unwrap_or_default();
+    render(&SpotlightPage {
+        layout: Layout::for_user(user.user()),
+        organisation: state.config.mail.organisation.clone(),
+        message_html: crate::library::markdown::render(&model.message),
+        sender,
+        items: super::compose::featured_items(&state.db, id).await?,
+        item_prefix: "/library/by-id/".into(),
+        preview: true,
+        title: model.title,
+    })
+}
+
+#[derive(Debug, Deserialize)]
+pub struct TestForm {
+    #[serde(default)]
+    recipient: String,
+}
+
+/// Sends the email, as `recipient` would get it, to the signed-in user.
+pub async fn send_test(user: Require<HrStaff>, State(state): State<AppState>, Path(id): Path<i32>, CsrfForm(form): CsrfForm<TestForm>) -> Result<Redirect> {
+    let model = service::find(&state.db, id).await?;
+    let person = preview_person(&state, user.user(), &form.recipient).await?;
+    let mut email = render_for(&state, model, &person).await?;
+    email.subject = format!("[Test] {}", email.subject);
+    let me = &user.user().user;
+    let host = state.config.base_url.host_str().unwrap_or("localhost").to_owned();
+    crate::delivery::queue_message(&state.db, "test", &me.email, &me.name, &email, &host).await?;
+    state.mailer.wake();
+    Ok(Redirect::to(&format!("/spotlights/{id}?flash=test")))
+}
+
+#[derive(Debug, Deserialize)]
+pub struct Confirm {}
+
+pub async fn send(_user: Require<HrStaff>, State(state): State<AppState>, Path(id): Path<i32>, CsrfForm(_): CsrfForm<Confirm>) -> Result<Redirect> {
+    let host = state.config.base_url.host_str().unwrap_or("localhost").to_owned();
+    service::start_sending(&state.db, id, &host).await?;
+    state.mailer.wake();
+    Ok(Redirect::to(&format!("/spotlights/{id}")))
+}
+
+#[derive(Debug, Deserialize)]
+pub struct ScheduleForm {
+    /// `YYYY-MM-DDTHH:MM`, in UTC.
+    at: String,
+}
+
+pub async fn schedule(_user: Require<HrStaff>, State(state): State<AppState>, Path(id): Path<i32>, CsrfForm(form): CsrfForm<ScheduleForm>) -> Result<Redirect> {
+    let at = NaiveDateTime::parse_from_str(form.at.trim(), "%Y-%m-%dT%H:%M")
+        .map_err(|_| AppError::Unprocessable("Give the time as a date and time, for example 2026-12-01 09:00.".into()))?;
+    service::schedule(&state.db, id, Utc.from_utc_datetime(&at)).await?;
+    Ok(Redirect::to(&format!("/spotlights/{id}")))
+}
+
+#[derive(Debug, Deserialize)]
+pub struct StateForm {
+    action: String,
+}
+
+pub async fn change_state(_user: Require<HrStaff>, State(state): State<AppState>, Path(id): Path<i32>, CsrfForm(form): CsrfForm<StateForm>) -> Result<Redirect> {
+    match form.action.as_str() {
+        "pause" => service::pause(&state.db, id).await?,
+        "resume" => service::resume(&state.db, id).await?,
+        "cancel" => service::cancel(&state.db, id).await?,
+        "unschedule" => service::unschedule(&state.db, id).await?,
+        other => return Err(AppError::BadRequest(format!("Unknown action {other:?}."))),
+    }
+    state.mailer.wake();
+    Ok(Redirect::to(&format!("/spotlights/{id}")))
+}
