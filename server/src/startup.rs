@@ -32,6 +32,12 @@ impl Application {
         let db = db::connect(&config).await?;
         db::migrate(&db).await?;
         let listener = TcpListener::bind(config.bind).await.map_err(|err| anyhow::anyhow!("cannot listen on {}: {err}", config.bind))?;
+        let mut config = config;
+        if config.base_url.port() == Some(0) {
+            // Bound to "any free port" (tests): links in emails need the real one.
+            let port = listener.local_addr()?.port();
+            let _ = config.base_url.set_port(Some(port));
+        }
         let search = open_search_index(&config, &db).await?;
         search.spawn_sync(db.clone());
         crate::spotlights::templates::ensure_defaults(&db).await?;
@@ -39,7 +45,7 @@ impl Application {
         let config = Arc::new(config);
         let mailer = Mailer::default();
         let (stop, stopped) = tokio::sync::watch::channel(false);
-        OutboxWorker::new(db.clone(), config.clone(), tracking.clone(), mailer.waker())?.spawn(stopped);
+        OutboxWorker::new(db.clone(), config.clone(), tracking.clone(), mailer.waker())?.start(stopped).await?;
         let state = AppState { db, config, search, tracking, mailer };
         Ok(Application { listener, router: router(state.clone()), state, stop })
     }

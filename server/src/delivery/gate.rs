@@ -2,19 +2,25 @@
 //!
 //! An SMTP server takes responsibility for a message when it reads the
 //! final `<CRLF>.<CRLF>` of the DATA phase. If Herald died after that but
-//! before recording "sent", a restart would send the message again; if it
-//! recorded "sent" before the whole message went out, a crash would lose it.
+//! before recording it, a restart would send the message again; if it
+//! recorded it before the dot went out, a crash would lose it.
 //!
 //! So the socket under lettre's SMTP connection is wrapped in a
 //! [`GatedStream`]. Just before lettre writes the final dot, the message
-//! body iterator [`GatedBody`] arms the gate; the next write to the socket
-//! (the dot, in clear or inside a TLS record) first waits for the prepared
-//! database commit that marks the message sent. If Herald dies before that
-//! commit, the server never saw the dot and drops the message; if it dies
-//! after, the message is recorded as sent. The window left is the few
-//! microseconds between the commit returning and the dot's `write(2)`.
-//! If the commit fails (say, another server took over the message), the
-//! write fails and the server drops the message.
+//! body iterator [`GatedBody`] arms the gate, and the next write to the
+//! socket (the dot, in clear or inside a TLS record) waits for two things:
+//!
+//! 1. the prepared database commit that moves the message from `sending` to
+//!    `handover`, so no other server will ever send it again, and then
+//! 2. a synchronous line in this server's local handover journal, written
+//!    in the same poll as the dot itself, microseconds before it.
+//!
+//! After a crash, the restarted server settles its `handover` messages from
+//! its journal: listed means the dot was about to be written (sent), absent
+//! means it never was (queued again). The window left is the time between
+//! two adjacent system calls. If the commit fails (another server took the
+//! message over after a lease ran out), the write fails and the SMTP server
+//! drops the message.
 
 use std::future::Future;
 use std::io;
@@ -25,10 +31,13 @@ use std::task::{Context, Poll};
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 
 pub type Commit = Pin<Box<dyn Future<Output = Result<(), String>> + Send>>;
+/// Runs synchronously right before the dot is written.
+pub type Journal = Box<dyn FnOnce() -> io::Result<()> + Send>;
 
 #[derive(Default)]
 struct GateState {
     prepared: Option<Commit>,
+    journal: Option<Journal>,
     armed: bool,
     /// The commit ran and succeeded for the current message.
     committed: bool,
@@ -41,10 +50,10 @@ pub struct Gate {
 }
 
 impl Gate {
-    /// Sets the commit to run before the end of the next message.
-    pub fn prepare(&self, commit: Commit) {
+    /// Sets the commit and journal entry to make before the end of the next message.
+    pub fn prepare(&self, commit: Commit, journal: Journal) {
         let mut state = self.lock();
-        *state = GateState { prepared: Some(commit), armed: false, committed: false };
+        *state = GateState { prepared: Some(commit), journal: Some(journal), armed: false, committed: false };
     }
 
     fn arm(&self) {
@@ -78,7 +87,10 @@ impl Gate {
                 match result {
                     Ok(()) => {
                         state.committed = true;
-                        Poll::Ready(Ok(()))
+                        match state.journal.take() {
+                            Some(journal) => Poll::Ready(journal()),
+                            None => Poll::Ready(Ok(())),
+                        }
                     }
                     Err(reason) => Poll::Ready(Err(io::Error::other(format!("message not committed: {reason}")))),
                 }
@@ -174,11 +186,19 @@ mod tests {
         let gate = Gate::default();
         let commits = Arc::new(AtomicUsize::new(0));
         let seen = commits.clone();
-        gate.prepare(Box::pin(async move {
-            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
-            seen.fetch_add(1, Ordering::SeqCst);
-            Ok(())
-        }));
+        let journaled = Arc::new(AtomicUsize::new(0));
+        let noted = journaled.clone();
+        gate.prepare(
+            Box::pin(async move {
+                tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+                seen.fetch_add(1, Ordering::SeqCst);
+                Ok(())
+            }),
+            Box::new(move || {
+                noted.fetch_add(1, Ordering::SeqCst);
+                Ok(())
+            }),
+        );
         let mut stream = GatedStream::new(client, gate.clone());
         let mut body = GatedBody::new(b"body", &gate);
         stream.write_all(body.next().unwrap()).await.unwrap();
@@ -186,6 +206,7 @@ mod tests {
         assert!(body.next().is_none());
         stream.write_all(b"\r\n.\r\n").await.unwrap();
         assert_eq!(commits.load(Ordering::SeqCst), 1, "the dot waited for the commit");
+        assert_eq!(journaled.load(Ordering::SeqCst), 1, "and for the journal line");
         assert!(gate.committed());
         let mut received = vec![0u8; 9];
         tokio::io::AsyncReadExt::read_exact(&mut server, &mut received).await.unwrap();
@@ -196,7 +217,7 @@ mod tests {
     async fn a_failed_commit_keeps_the_dot_from_being_written() {
         let (client, _server) = tokio::io::duplex(1024);
         let gate = Gate::default();
-        gate.prepare(Box::pin(async { Err("lease lost".to_owned()) }));
+        gate.prepare(Box::pin(async { Err("lease lost".to_owned()) }), Box::new(|| panic!("no journal line without the commit")));
         let mut stream = GatedStream::new(client, gate.clone());
         let mut body = GatedBody::new(b"body", &gate);
         body.next();

@@ -5,6 +5,7 @@
 pub mod bounces;
 pub mod files;
 pub mod gate;
+pub mod journal;
 pub mod message;
 pub mod outbox;
 pub mod smtp;

@@ -1,6 +1,8 @@
 //! The outbox table's state changes. A message moves
-//! `queued → sending (claimed, with a lease) → sent | queued (retry) | failed`,
-//! and later perhaps `sent → bounced`. Every change is a conditional update,
+//! `queued → sending (claimed, with a lease) → handover (just before the
+//! final dot) → sent | queued (retry) | failed`, and later perhaps
+//! `sent → bounced`. Only `sending` leases can be taken over by another
+//! server: a `handover` message is settled by the server that handed it over. Every change is a conditional update,
 //! so two workers (or two servers) can never both own a message.
 
 use chrono::{DateTime, Duration, Utc};
@@ -16,6 +18,18 @@ use crate::error::Result;
 /// cancel take effect at once).
 pub async fn claim(db: &DatabaseConnection, worker: &str, lease: Duration, limit: u64) -> Result<Vec<outbox::Model>> {
     let now = Utc::now();
+    // An idle server polls often: look before taking the write lock.
+    let due = outbox::Entity::find()
+        .filter(
+            sea_orm::Condition::any()
+                .add(outbox::Column::Status.eq("queued").and(outbox::Column::NextAttemptAt.lte(now)))
+                .add(outbox::Column::Status.eq("sending").and(outbox::Column::LockedUntil.lt(now))),
+        )
+        .one(db)
+        .await?;
+    if due.is_none() {
+        return Ok(vec![]);
+    }
     let backend = db.get_database_backend();
     // PostgreSQL: rows another server is claiming right now are skipped, not waited for.
     let lock = if backend == DatabaseBackend::Postgres { "FOR UPDATE OF o SKIP LOCKED" } else { "" };
@@ -47,20 +61,86 @@ pub async fn claim(db: &DatabaseConnection, worker: &str, lease: Duration, limit
     Ok(claimed)
 }
 
-/// Records a message as sent if `worker` still owns it; false means another
-/// worker took it over and this one must not finish sending it.
-pub async fn mark_sent(db: &DatabaseConnection, id: i32, worker: &str) -> Result<bool> {
-    let now = Utc::now();
+/// Records that `worker` is about to end the message (see [`super::gate`]);
+/// false means another worker took it over and this one must not finish it.
+pub async fn mark_handover(db: &DatabaseConnection, id: i32, worker: &str) -> Result<bool> {
     let result = outbox::Entity::update_many()
-        .col_expr(outbox::Column::Status, Expr::value("sent"))
-        .col_expr(outbox::Column::SentAt, Expr::value(now))
-        .col_expr(outbox::Column::LockedUntil, Expr::value(Option::<DateTime<Utc>>::None))
+        .col_expr(outbox::Column::Status, Expr::value("handover"))
+        .col_expr(outbox::Column::SentAt, Expr::value(Utc::now()))
         .filter(outbox::Column::Id.eq(id))
         .filter(outbox::Column::Status.eq("sending"))
         .filter(outbox::Column::LockedBy.eq(worker))
         .exec(db)
         .await?;
     Ok(result.rows_affected == 1)
+}
+
+/// Records a message as sent: after the server's "250", or, for `.eml`
+/// files, after the file is in place.
+pub async fn mark_sent(db: &DatabaseConnection, id: i32, worker: &str, from: &str, reply: Option<&str>) -> Result<bool> {
+    let result = outbox::Entity::update_many()
+        .col_expr(outbox::Column::Status, Expr::value("sent"))
+        .col_expr(outbox::Column::SentAt, Expr::value(Utc::now()))
+        .col_expr(outbox::Column::LockedUntil, Expr::value(Option::<DateTime<Utc>>::None))
+        .col_expr(outbox::Column::LastReply, Expr::value(reply.map(|r| r.chars().take(300).collect::<String>())))
+        .filter(outbox::Column::Id.eq(id))
+        .filter(outbox::Column::Status.eq(from))
+        .filter(outbox::Column::LockedBy.eq(worker))
+        .exec(db)
+        .await?;
+    Ok(result.rows_affected == 1)
+}
+
+/// Settles this server's messages left in `handover` by a crash: the ones in
+/// its journal had their dot written (sent); the others never did (queued).
+pub async fn recover(db: &DatabaseConnection, worker: &str, journaled: &[i32]) -> Result<(u64, u64)> {
+    let pending = || outbox::Entity::update_many().filter(outbox::Column::Status.eq("handover")).filter(outbox::Column::LockedBy.eq(worker));
+    let mut sent = 0;
+    for chunk in journaled.chunks(500) {
+        sent += pending()
+            .col_expr(outbox::Column::Status, Expr::value("sent"))
+            .col_expr(outbox::Column::LockedUntil, Expr::value(Option::<DateTime<Utc>>::None))
+            .filter(outbox::Column::Id.is_in(chunk.to_vec()))
+            .exec(db)
+            .await?
+            .rows_affected;
+    }
+    let requeued = pending()
+        .col_expr(outbox::Column::Status, Expr::value("queued"))
+        .col_expr(outbox::Column::NextAttemptAt, Expr::value(Utc::now()))
+        .col_expr(outbox::Column::SentAt, Expr::value(Option::<DateTime<Utc>>::None))
+        .exec(db)
+        .await?
+        .rows_affected;
+    Ok((sent, requeued))
+}
+
+/// Gives claimed messages back to the queue untouched (their announcement was paused or cancelled).
+pub async fn release(db: &DatabaseConnection, id: i32, worker: &str) -> Result<()> {
+    outbox::Entity::update_many()
+        .col_expr(outbox::Column::Status, Expr::value("queued"))
+        .col_expr(outbox::Column::LockedUntil, Expr::value(Option::<DateTime<Utc>>::None))
+        .col_expr(outbox::Column::Attempts, Expr::col(outbox::Column::Attempts).sub(1))
+        .filter(outbox::Column::Id.eq(id))
+        .filter(outbox::Column::Status.eq("sending"))
+        .filter(outbox::Column::LockedBy.eq(worker))
+        .exec(db)
+        .await?;
+    // Cancelled meanwhile: the cancel only caught rows that were queued.
+    outbox::Entity::update_many()
+        .col_expr(outbox::Column::Status, Expr::value("cancelled"))
+        .filter(outbox::Column::Id.eq(id))
+        .filter(outbox::Column::Status.eq("queued"))
+        .filter(outbox::Column::AnnouncementId.in_subquery(
+            sea_orm::sea_query::Query::select()
+                .column(crate::entities::announcement::Column::Id)
+                .from(crate::entities::announcement::Entity)
+                .and_where(crate::entities::announcement::Column::Status.eq("cancelled"))
+                .to_owned(),
+        ))
+        .exec(db)
+        .await?;
+    Ok(())
 }
 
 /// After a failure: back to the queue with a later time, or failed for good.

@@ -23,7 +23,7 @@ use tokio::net::TcpStream;
 use tokio_util::compat::{Compat, FuturesAsyncReadCompatExt};
 use url::Url;
 
-use super::gate::{Commit, Gate, GatedBody, GatedStream};
+use super::gate::{Commit, Gate, GatedBody, GatedStream, Journal};
 
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 
@@ -133,8 +133,15 @@ fn percent_decode(text: &str) -> String {
         .unwrap_or_default()
 }
 
-/// Sends one message; `commit` runs just before the final dot (see [`super::gate`]).
-pub async fn send(connection: &mut AsyncSmtpConnection, gate: &Gate, envelope: &Envelope, body: &[u8], commit: Commit) -> Result<Response, SendError> {
+/// Sends one message; `commit` and `journal` run just before the final dot (see [`super::gate`]).
+pub async fn send(
+    connection: &mut AsyncSmtpConnection,
+    gate: &Gate,
+    envelope: &Envelope,
+    body: &[u8],
+    commit: Commit,
+    journal: Journal,
+) -> Result<Response, SendError> {
     let mut parameters = vec![];
     if !body.is_ascii() {
         parameters.push(MailParameter::Body(MailBodyParameter::EightBitMime));
@@ -144,7 +151,7 @@ pub async fn send(connection: &mut AsyncSmtpConnection, gate: &Gate, envelope: &
         connection.command(Rcpt::new(to.clone(), vec![])).await?;
     }
     connection.command(Data).await?;
-    gate.prepare(commit);
+    gate.prepare(commit, journal);
     Ok(connection.message_iter(GatedBody::new(body, gate)).await?)
 }
 

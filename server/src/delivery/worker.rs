@@ -14,7 +14,8 @@ use lettre::transport::smtp::client::AsyncSmtpConnection;
 use sea_orm::{DatabaseConnection, EntityTrait};
 use tokio::sync::{watch, Mutex, Notify};
 
-use super::gate::{Commit, Gate};
+use super::gate::{Commit, Gate, Journal};
+use super::journal::HandoverJournal;
 use super::message::{self, Outgoing};
 use super::smtp::{self, SendError, SmtpSettings};
 use super::{files, outbox};
@@ -31,6 +32,8 @@ use crate::tracking::TokenKey;
 const BATCH: u64 = 10;
 /// A connection unused for this long is checked with NOOP before reuse.
 const STALE_AFTER: Duration = Duration::from_secs(5);
+/// How long a read announcement status is trusted.
+const STATUS_TTL: Duration = Duration::from_millis(250);
 
 pub enum Transport {
     Smtp(SmtpSettings),
@@ -49,6 +52,9 @@ pub struct OutboxWorker {
     host: String,
     base: String,
     composers: Mutex<HashMap<i32, Arc<Mutex<(Composer, LinkTable)>>>>,
+    journal: HandoverJournal,
+    /// Recently read announcement statuses.
+    statuses: Mutex<HashMap<i32, (String, Instant)>>,
 }
 
 impl OutboxWorker {
@@ -59,7 +65,9 @@ impl OutboxWorker {
         };
         let from: Mailbox = config.mail.from.parse().map_err(|err| anyhow::anyhow!("mail_from is not valid: {err}"))?;
         let host = config.base_url.host_str().unwrap_or("localhost").to_owned();
-        let id = format!("{}-{}-{}", host, std::process::id(), crate::auth::password::random_secret(6));
+        // Stable across restarts: a restarted server recognises its own handovers.
+        let id = server_id(&config.data_dir)?;
+        let journal = HandoverJournal::open(&config.data_dir.join("outbox-journal"))?;
         Ok(OutboxWorker {
             pacer: Pacer::new(config.mail.rate_per_second),
             base: config.base_url.as_str().trim_end_matches('/').to_owned(),
@@ -72,11 +80,25 @@ impl OutboxWorker {
             host,
             config,
             composers: Mutex::new(HashMap::new()),
+            journal,
+            statuses: Mutex::new(HashMap::new()),
         })
     }
 
-    /// Starts the sender tasks and the scheduler; they stop when `stop` turns true.
-    pub fn spawn(self, stop: watch::Receiver<bool>) {
+    /// Settles what a crash left in handover, then starts the sender tasks
+    /// and the scheduler; they stop when `stop` turns true.
+    pub async fn start(self, stop: watch::Receiver<bool>) -> anyhow::Result<()> {
+        let journaled = self.journal.entries()?;
+        let (sent, requeued) = outbox::recover(&self.db, &self.id, &journaled).await?;
+        if sent + requeued > 0 {
+            tracing::info!(sent, requeued, "settled messages that were being handed over when Herald stopped");
+        }
+        self.journal.clear()?;
+        self.spawn(stop);
+        Ok(())
+    }
+
+    fn spawn(self, stop: watch::Receiver<bool>) {
         let worker = Arc::new(self);
         for _ in 0..worker.config.mail.concurrency {
             tokio::spawn(worker.clone().run_sender(stop.clone()));
@@ -98,6 +120,12 @@ impl OutboxWorker {
                             break;
                         }
                         touched.extend(message.announcement_id);
+                        if !self.still_sending(&message).await {
+                            if let Err(err) = outbox::release(&self.db, message.id, &self.id).await {
+                                tracing::warn!(message = message.id, error = %err, "could not give a message back to the queue");
+                            }
+                            continue;
+                        }
                         self.deliver(&gate, &mut connection, message).await;
                     }
                     for id in touched {
@@ -177,7 +205,7 @@ impl OutboxWorker {
                 let name = files::file_name(message.id, message.announcement_id);
                 match files::write(dir, &name, bytes).await {
                     Ok(_) => {
-                        if let Err(err) = outbox::mark_sent(&self.db, message.id, &self.id).await {
+                        if let Err(err) = outbox::mark_sent(&self.db, message.id, &self.id, "sending", None).await {
                             tracing::warn!(message = message.id, error = %err, "written but not recorded; it will be written again");
                         }
                     }
@@ -197,17 +225,47 @@ impl OutboxWorker {
                     }
                 }
                 let Some((conn, last_used)) = connection.as_mut() else { return };
-                let result = smtp::send(conn, gate, built.envelope(), &bytes, self.commit(message.id)).await;
+                let result = smtp::send(conn, gate, built.envelope(), &bytes, self.commit(message.id), self.journal_entry(message.id)).await;
                 *last_used = Instant::now();
-                if let Err(err) = result {
-                    if let Some((mut conn, _)) = connection.take() {
-                        conn.abort().await;
+                match result {
+                    Ok(reply) => {
+                        let reply = reply.message().collect::<Vec<_>>().join(" ");
+                        if let Err(err) = outbox::mark_sent(&self.db, message.id, &self.id, "handover", Some(&reply)).await {
+                            // The journal has it: the next start settles it as sent.
+                            tracing::warn!(message = message.id, error = %err, "delivered but not yet recorded as sent");
+                        }
                     }
-                    let status = if gate.committed() { "sent" } else { "sending" };
-                    self.failed(&message, status, err).await;
+                    Err(err) => {
+                        if let Some((mut conn, _)) = connection.take() {
+                            conn.abort().await;
+                        }
+                        let status = if gate.committed() { "handover" } else { "sending" };
+                        self.failed(&message, status, err).await;
+                    }
                 }
             }
         }
+    }
+
+    /// Whether a claimed announcement message should still go out: a pause or
+    /// cancel takes effect within a quarter of a second, not after the batch.
+    async fn still_sending(&self, message: &outbox_row::Model) -> bool {
+        let Some(id) = message.announcement_id.filter(|_| message.kind == "announcement") else { return true };
+        {
+            let statuses = self.statuses.lock().await;
+            if let Some((status, at)) = statuses.get(&id) {
+                if at.elapsed() < STATUS_TTL {
+                    return status == "sending";
+                }
+            }
+        }
+        let status = match service::find(&self.db, id).await {
+            Ok(model) => model.status,
+            Err(_) => return true,
+        };
+        let sending = status == "sending";
+        self.statuses.lock().await.insert(id, (status, Instant::now()));
+        sending
     }
 
     /// The database commit the gate runs just before the end of the message.
@@ -215,12 +273,18 @@ impl OutboxWorker {
         let db = self.db.clone();
         let worker = self.id.clone();
         Box::pin(async move {
-            match outbox::mark_sent(&db, id, &worker).await {
+            match outbox::mark_handover(&db, id, &worker).await {
                 Ok(true) => Ok(()),
                 Ok(false) => Err("another worker has taken this message over".to_owned()),
                 Err(err) => Err(err.to_string()),
             }
         })
+    }
+
+    /// The journal line written in the same poll as the final dot.
+    fn journal_entry(&self, id: i32) -> Journal {
+        let journal = self.journal.clone();
+        Box::new(move || journal.record(id))
     }
 
     async fn failed(&self, message: &outbox_row::Model, status: &str, err: SendError) {
@@ -267,6 +331,20 @@ impl OutboxWorker {
         cache.insert(id, entry.clone());
         Ok(entry)
     }
+}
+
+/// This data directory's server id, made on first start.
+fn server_id(data_dir: &std::path::Path) -> anyhow::Result<String> {
+    let path = data_dir.join("server-id");
+    if let Ok(existing) = std::fs::read_to_string(&path) {
+        if !existing.trim().is_empty() {
+            return Ok(existing.trim().to_owned());
+        }
+    }
+    let id = format!("herald-{}", crate::auth::password::random_secret(9));
+    std::fs::create_dir_all(data_dir)?;
+    std::fs::write(&path, &id)?;
+    Ok(id)
 }
 
 /// Spaces messages evenly to stay under the configured rate.

@@ -71,7 +71,7 @@ impl Composer {
         let items = featured_items(db, announcement.id).await?;
         let slugs = items.iter().map(|item| (item.collateral_id, item.slug.clone())).collect();
         Ok(Composer {
-            message_html: markdown::render(&announcement.message),
+            message_html: markdown::render(&autolink(&announcement.message)),
             announcement,
             items,
             sender,
@@ -127,6 +127,31 @@ impl Composer {
         }
         self.template.render(&context).map_err(|err| AppError::Unprocessable(format!("The email could not be written: {err}")))
     }
+}
+
+/// Turns bare web addresses in HR's Markdown message into links, so the HTML
+/// part has them as links (and so tracked), as the plain-text part does.
+pub fn autolink(markdown: &str) -> String {
+    let mut out = String::with_capacity(markdown.len() + 16);
+    let mut rest = markdown;
+    while let Some(start) = ["http://", "https://"].iter().filter_map(|p| rest.find(p)).min() {
+        let before = &rest[..start];
+        let tail = &rest[start..];
+        let end = tail.find(|c: char| c.is_whitespace() || matches!(c, '<' | '>' | '"' | ')' | ']')).unwrap_or(tail.len());
+        let url = tail[..end].trim_end_matches(['.', ',', ';', ':', '!', '?']);
+        out.push_str(before);
+        // Already a Markdown link or autolink: leave it.
+        if before.ends_with(['(', '<', '"', '[']) {
+            out.push_str(url);
+        } else {
+            out.push('<');
+            out.push_str(url);
+            out.push('>');
+        }
+        rest = &tail[url.len()..];
+    }
+    out.push_str(rest);
+    out
 }
 
 fn render_subject(subject: &str, context: &Value) -> Option<String> {
@@ -186,6 +211,16 @@ pub async fn compose_tracked(
     }
     let links = super::links::TrackedLinks { key, base, recipient_id, table };
     Ok(finish(rendered, base, &links))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::autolink;
+
+    #[test]
+    fn bare_addresses_become_links_and_links_stay_links() {
+        assert_eq!(autolink("See https://a.org/x?y=1. Or [b](https://b.org) and <https://c.org>."), "See <https://a.org/x?y=1>. Or [b](https://b.org) and <https://c.org>.");
+    }
 }
 
 pub async fn featured_items(db: &impl ConnectionTrait, announcement_id: i32) -> Result<Vec<FeaturedItem>> {

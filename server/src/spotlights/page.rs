@@ -65,7 +65,7 @@ pub async fn show(State(state): State<AppState>, Path(token): Path<String>, head
     render(&SpotlightPage {
         layout: Layout::default(),
         organisation: state.config.mail.organisation.clone(),
-        message_html: markdown::render(&announcement.message),
+        message_html: markdown::render(&super::compose::autolink(&announcement.message)),
         title: announcement.title,
         sender,
         items: featured_items(&state.db, recipient.announcement_id).await?,

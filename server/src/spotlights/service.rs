@@ -332,7 +332,7 @@ pub async fn cancel(db: &DatabaseConnection, id: i32) -> Result<()> {
 pub async fn complete_if_done(db: &DatabaseConnection, id: i32) -> Result<bool> {
     let pending = outbox::Entity::find()
         .filter(outbox::Column::AnnouncementId.eq(id))
-        .filter(outbox::Column::Status.is_in(["queued", "sending"]))
+        .filter(outbox::Column::Status.is_in(["queued", "sending", "handover"]))
         .count(db)
         .await?;
     if pending > 0 {
@@ -387,7 +387,7 @@ pub async fn delivery(db: &impl ConnectionTrait, id: i32) -> Result<Delivery> {
     for (status, n) in rows {
         let n = n as u64;
         match status.as_str() {
-            "queued" | "sending" => delivery.queued += n,
+            "queued" | "sending" | "handover" => delivery.queued += n,
             "sent" => delivery.sent += n,
             "failed" => delivery.failed += n,
             "bounced" => delivery.bounced += n,
@@ -428,7 +428,7 @@ pub async fn recipients(db: &DatabaseConnection, id: i32, limit: u64) -> Result<
             let message = by_recipient.get(&person.id);
             let delivery = match (&person.skip_reason, message) {
                 (Some(_), _) => "skipped".to_owned(),
-                (None, Some(m)) if m.status == "sending" => "queued".to_owned(),
+                (None, Some(m)) if m.status == "sending" || m.status == "handover" => "queued".to_owned(),
                 (None, Some(m)) => m.status.clone(),
                 (None, None) => "queued".to_owned(),
             };

@@ -67,6 +67,8 @@ pub struct UserView {
     pub manager_email: Option<String>,
     pub role: Role,
     pub active: bool,
+    /// Mail to this address has hard-bounced repeatedly; spotlights leave it out.
+    pub email_bouncing: bool,
 }
 
 impl From<&user::Model> for UserView {
@@ -80,6 +82,7 @@ impl From<&user::Model> for UserView {
             manager_email: user.manager_email.clone(),
             role: user.role.parse().unwrap_or(Role::Employee),
             active: user.active,
+            email_bouncing: user.hard_bounces >= crate::spotlights::audience::BOUNCE_LIMIT,
         }
     }
 }
