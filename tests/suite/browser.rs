@@ -70,7 +70,7 @@ pub async fn screenshot(client: &Client, name: &str) {
     std::fs::write(dir.join(format!("{name}.png")), png).unwrap();
 }
 
-async fn fill(client: &Client, name: &str, value: &str) {
+pub async fn fill(client: &Client, name: &str, value: &str) {
     client.find(Locator::Css(&format!("input[name='{name}']"))).await.unwrap().send_keys(value).await.unwrap();
 }
 
@@ -104,7 +104,7 @@ async fn first_admin_signs_in_in_chromium_and_sees_home() {
     browser.close().await.unwrap();
 }
 
-async fn sign_in(browser: &Client, app: &TestApp, email: &str) {
+pub async fn sign_in(browser: &Client, app: &TestApp, email: &str) {
     browser.goto(&app.url("/login")).await.unwrap();
     fill(browser, "email", email).await;
     fill(browser, "password", crate::helpers::PASSWORD).await;

@@ -191,3 +191,25 @@ async fn import_collateral_from_csv_and_folder_reports_each_failure() {
     let (code, _, _) = ws.run(&["import", "collateral", "/nonexistent/thing.txt"]);
     assert_eq!(code, 1);
 }
+
+#[tokio::test]
+async fn sentiment_scores_one_line_at_a_time_as_json() {
+    let mut child = herald_command(tempfile::tempdir().unwrap().path(), None)
+        .arg("sentiment")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"They cut dental coverage for dependents. This is unfair!\nWhen does enrolment open?\nFinally a raise, thank you HR!\n")
+        .unwrap();
+    let output = child.wait_with_output().unwrap();
+    assert!(output.status.success());
+    let lines: Vec<serde_json::Value> = String::from_utf8(output.stdout).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let labels: Vec<&str> = lines.iter().map(|l| l["label"].as_str().unwrap()).collect();
+    assert_eq!(labels, ["negative", "neutral", "positive"]);
+    assert!(lines[0]["compound"].as_f64().unwrap() < -0.3 && lines[2]["compound"].as_f64().unwrap() > 0.3);
+}

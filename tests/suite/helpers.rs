@@ -74,6 +74,12 @@ impl TestApp {
         Self::start(Some(url), tempfile::tempdir().unwrap(), |_| {}).await
     }
 
+    /// Another server on the same database, with its own settings tweaked.
+    pub async fn second_server_with(&self, tweak: impl FnOnce(&mut Config)) -> TestApp {
+        let url = self.database_url.clone().unwrap_or_else(|| self.state.config.database_url());
+        Self::start(Some(url), tempfile::tempdir().unwrap(), tweak).await
+    }
+
     /// Stops this server and starts a new one on the same database and data directory.
     pub async fn restart(mut self, before_start: impl FnOnce(&std::path::Path)) -> TestApp {
         let data_dir = self.data_dir.take().expect("data dir");

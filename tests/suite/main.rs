@@ -6,12 +6,16 @@
 //! otherwise SQLite. `scripts/test` runs the suite both ways.
 
 mod helpers;
+mod smtp;
 
 mod accounts;
 mod api;
 mod browser;
+mod browser_spotlights;
 mod cli;
+mod crash;
 mod import;
 mod roles;
 mod library;
 mod attachments;
+mod spotlights;

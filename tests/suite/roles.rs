@@ -53,6 +53,33 @@ fn page_routes(target_user: i32) -> Vec<Case> {
         case(Method::GET, "/library/matrix-item/versions/1", staff, Body::Empty),
         case(Method::POST, "/library/matrix-item/attachments", staff, Body::Upload),
         case(Method::POST, "/library/matrix-item/attachments/999999/delete", staff, Body::Empty),
+        case(Method::GET, "/spotlights", staff, Body::Empty),
+        case(Method::GET, "/spotlights/new", staff, Body::Empty),
+        case(Method::POST, "/spotlights", staff, spotlight_form()),
+        case(Method::GET, "/spotlights/1", staff, Body::Empty),
+        case(Method::GET, "/spotlights/1/edit", staff, Body::Empty),
+        case(Method::POST, "/spotlights/1", staff, spotlight_form()),
+        case(Method::GET, "/spotlights/1/preview", staff, Body::Empty),
+        case(Method::GET, "/spotlights/1/preview/email", staff, Body::Empty),
+        case(Method::GET, "/spotlights/1/page", staff, Body::Empty),
+        case(Method::GET, "/spotlights/1/progress", staff, Body::Empty),
+        case(Method::POST, "/spotlights/1/test", staff, Body::Empty),
+        case(Method::POST, "/spotlights/1/schedule", staff, Body::Form(vec![("at", "2099-01-01T09:00".into())])),
+        case(Method::POST, "/spotlights/1/state", staff, Body::Form(vec![("action", "unschedule".into())])),
+        case(Method::POST, "/spotlights/1/send", staff, Body::Empty),
+        case(Method::GET, "/spotlights/templates", staff, Body::Empty),
+        case(Method::GET, "/spotlights/templates/new", staff, Body::Empty),
+        case(Method::POST, "/spotlights/templates", staff, template_form()),
+        case(Method::GET, "/spotlights/templates/1", staff, Body::Empty),
+        case(Method::POST, "/spotlights/templates/1", staff, template_form()),
+        case(Method::GET, "/spotlights/templates/1/preview", staff, Body::Empty),
+        case(Method::GET, "/lists", staff, Body::Empty),
+        case(Method::POST, "/lists", staff, Body::Form(vec![("name", "".into())])),
+        case(Method::GET, "/lists/1", staff, Body::Empty),
+        case(Method::POST, "/lists/1", staff, Body::Form(vec![("emails", "nobody@example.com".into())])),
+        case(Method::POST, "/lists/1/import", staff, Body::Csv),
+        case(Method::POST, "/lists/1/remove", staff, Body::Form(vec![("user_id", "999999".into())])),
+        case(Method::POST, "/notifications/read", employee, Body::Empty),
         case(Method::GET, "/login", Public, Body::Empty),
         case(Method::GET, "/healthz", Public, Body::Empty),
         case(Method::GET, "/assets/herald.css", Public, Body::Empty),
@@ -69,14 +96,35 @@ fn page_routes(target_user: i32) -> Vec<Case> {
         case(Method::POST, format!("/admin/users/{target_user}"), admin, Body::Form(vec![("role", "employee".into())])),
         case(Method::GET, "/admin/import", admin, Body::Empty),
         case(Method::POST, "/admin/import", admin, Body::Csv),
+        case(Method::POST, "/lists/1/delete", staff, Body::Empty),
         // Last: it ends the session.
         case(Method::POST, "/logout", employee, Body::Empty),
     ]
 }
 
+fn spotlight_form() -> Body {
+    Body::Form(vec![("title", "Matrix spotlight".into()), ("subject", "Hello".into()), ("template", "new-policy".into()), ("action", "save".into())])
+}
+
+fn template_form() -> Body {
+    Body::Form(vec![("name", "Matrix template".into()), ("subject", "S".into()), ("html_body", "<p>{{ recipient.name }}</p>".into()), ("text_body", "T".into())])
+}
+
 fn api_routes() -> Vec<Case> {
     use Access::*;
+    let staff = AtLeast(Role::HrStaff);
     vec![
+        case(Method::GET, "/api/v1/announcements", staff, Body::Empty),
+        case(Method::POST, "/api/v1/announcements", staff, Body::Json(json!({"title": "API spotlight", "subject": "Hi"}))),
+        case(Method::GET, "/api/v1/announcements/1", staff, Body::Empty),
+        case(Method::POST, "/api/v1/announcements/1/pause", staff, Body::Empty),
+        case(Method::POST, "/api/v1/announcements/1/resume", staff, Body::Empty),
+        case(Method::POST, "/api/v1/announcements/1/send", staff, Body::Empty),
+        case(Method::POST, "/api/v1/announcements/1/cancel", staff, Body::Empty),
+        case(Method::GET, "/api/v1/lists", staff, Body::Empty),
+        case(Method::POST, "/api/v1/lists", staff, Body::Json(json!({"name": "API list"}))),
+        case(Method::POST, "/api/v1/lists/1/members", staff, Body::Json(json!({"emails": ["nobody@example.com"]}))),
+        case(Method::POST, "/api/v1/bounces", staff, Body::Json(json!({"email": "nobody@example.com"}))),
         case(Method::GET, "/api/v1/openapi.json", Public, Body::Empty),
         case(Method::GET, "/api/v1/me", AtLeast(Role::Employee), Body::Empty),
         case(Method::GET, "/api/v1/users", AtLeast(Role::Admin), Body::Empty),
@@ -97,6 +145,16 @@ async fn matrix_item(app: &TestApp) {
     let raw = herald::library::model::RawCollateral { title: "Matrix item".into(), status: "published".into(), ..Default::default() };
     let item = herald::library::service::create(&app.state.db, owner.id, raw.parse().unwrap()).await.unwrap();
     assert_eq!((item.id, item.slug.as_str()), (1, "matrix-item"));
+    matrix_spotlight(app, owner.id).await;
+}
+
+/// Announcement 1 (a draft) and distribution list 1.
+async fn matrix_spotlight(app: &TestApp, owner: i32) {
+    use herald::spotlights::{lists, service};
+    let raw = service::RawAnnouncement { title: "Matrix".into(), subject: "Hi".into(), template: "new-policy".into(), ..Default::default() };
+    let input = service::parse(&app.state.db, raw).await.unwrap();
+    assert_eq!(service::create(&app.state.db, owner, input).await.unwrap().id, 1);
+    assert_eq!(lists::create(&app.state.db, owner, "Matrix list", "").await.unwrap().id, 1);
 }
 
 async fn send_page(app: &TestApp, client: &reqwest::Client, csrf: &str, case: &Case) -> reqwest::Response {

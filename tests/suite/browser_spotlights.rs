@@ -1,0 +1,81 @@
+//! End-to-end in headless Chromium: HR builds a spotlight from a template
+//! with two library items, previews it as a chosen employee, sends it to a
+//! distribution list, watches the progress and sees each recipient's status;
+//! the messages arrive at a real SMTP server.
+
+use std::time::Duration;
+
+use fantoccini::Locator;
+use herald::auth::Role;
+use serde_json::json;
+
+use crate::browser::{fill, screenshot, sign_in, start_browser};
+use crate::helpers::TestApp;
+use crate::smtp::SmtpSink;
+use crate::spotlights::{assert_exactly_once, mail_via, people, published_item, Api};
+
+#[tokio::test]
+async fn hr_builds_previews_and_sends_a_spotlight_to_a_list_in_chromium() {
+    let sink = SmtpSink::start();
+    // Slow enough to see the blast in progress.
+    let app = TestApp::spawn_with(mail_via(&sink, 4)).await;
+    let committee = people(&app, "committee", 6, "Benefits").await;
+    published_item(&app, "Dental plan 2027", "Dependents' dental coverage ends next enrolment period.").await;
+    published_item(&app, "Vision plan 2027", "New frames allowance.").await;
+    let api = Api::new(&app).await;
+    api.post("/lists", json!({"name": "Benefits committee", "emails": committee})).await;
+    let hr = app.user(Role::HrStaff).await;
+    let (_driver, browser) = start_browser().await;
+
+    sign_in(&browser, &app, &hr).await;
+    browser.goto(&app.url("/spotlights/new")).await.unwrap();
+    fill(&browser, "title", "Dental and vision for 2027").await;
+    fill(&browser, "subject", "{{ recipient.first_name }}, your 2027 benefits are changing").await;
+    browser.find(Locator::Css("select[name='template'] option[value='benefit-change']")).await.unwrap().click().await.unwrap();
+    browser.find(Locator::Css("textarea[name='message']")).await.unwrap().send_keys("Two plans change next year. Please read both.").await.unwrap();
+    browser.find(Locator::Css("input[name='find']")).await.unwrap().send_keys("plan 2027").await.unwrap();
+    browser.find(Locator::Css("button[value='find']")).await.unwrap().click().await.unwrap();
+    browser.wait().for_element(Locator::Css("input[name='collateral_ids']")).await.unwrap();
+    for checkbox in browser.find_all(Locator::Css("input[name='collateral_ids']")).await.unwrap() {
+        if checkbox.prop("checked").await.unwrap().as_deref() != Some("true") {
+            checkbox.click().await.unwrap();
+        }
+    }
+    browser.find(Locator::Css("input[name='lists'][value='Benefits committee']")).await.unwrap().click().await.unwrap();
+    screenshot(&browser, "spotlight-editor").await;
+    browser.find(Locator::Css("button[value='save']")).await.unwrap().click().await.unwrap();
+    browser.wait().for_element(Locator::Css("#send-now")).await.unwrap();
+    let path = browser.current_url().await.unwrap().path().to_owned();
+    let facts = browser.find(Locator::Css("dl.facts")).await.unwrap().text().await.unwrap();
+    assert!(facts.contains("Dental plan 2027") && facts.contains("Vision plan 2027") && facts.contains("Benefits committee"), "{facts}");
+
+    // Preview as one of the committee.
+    browser.goto(&app.url(&format!("{path}/preview"))).await.unwrap();
+    let field = browser.find(Locator::Css("input[name='recipient']")).await.unwrap();
+    field.clear().await.unwrap();
+    field.send_keys(&committee[1]).await.unwrap();
+    browser.find(Locator::Css("form[method='get'] button")).await.unwrap().click().await.unwrap();
+    let subject = browser.wait().for_element(Locator::Css("#preview-subject")).await.unwrap().text().await.unwrap();
+    assert_eq!(subject, "Bo, your 2027 benefits are changing");
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    screenshot(&browser, "spotlight-preview").await;
+
+    // Send, and watch it go out.
+    browser.goto(&app.url(&path)).await.unwrap();
+    browser.find(Locator::Css("#send-now")).await.unwrap().click().await.unwrap();
+    browser.wait().for_element(Locator::Css("#delivery progress")).await.unwrap();
+    screenshot(&browser, "spotlight-sending").await;
+    let mut finished = false;
+    for _ in 0..100 {
+        let status = browser.find(Locator::Css("#status")).await.unwrap().text().await.unwrap();
+        if status == "sent" && browser.find_all(Locator::Css("#recipients .badge.delivery-sent")).await.unwrap().len() == committee.len() {
+            finished = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    assert!(finished, "the page follows the blast to the end and shows every recipient as sent");
+    screenshot(&browser, "spotlight-sent").await;
+    browser.close().await.unwrap();
+    assert_exactly_once(&sink, &committee);
+}
