@@ -55,6 +55,9 @@ win over the file. See docs/herald.toml.example.")]
     Token(TokenCommand),
     /// Rebuild the search index from the database (stop `herald serve` first).
     Reindex,
+    /// Score texts for sentiment: one text per line on standard input, one JSON object per line out
+    /// ({"compound": -1..1, "label": "negative|neutral|positive"}); offline, the scorer comments get.
+    Sentiment,
     /// Fill an empty library with realistic demo content.
     Demo {
         /// How many collateral items to generate.
@@ -162,6 +165,21 @@ fn init_tracing() {
     let _ = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).try_init();
 }
 
+/// Streams standard input to standard output, a line at a time, so it works
+/// on files of any size and in pipelines.
+fn sentiment() -> anyhow::Result<ExitCode> {
+    use std::io::{BufRead, Write};
+    let stdin = std::io::stdin();
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    for line in stdin.lock().lines() {
+        let line = line.context("reading standard input (it must be UTF-8 text)")?;
+        let scored = crate::sentiment::score(&line);
+        writeln!(out, "{{\"compound\":{:.4},\"label\":\"{}\"}}", scored.compound, scored.label.as_str())?;
+    }
+    out.flush()?;
+    Ok(ExitCode::SUCCESS)
+}
+
 fn load_config(cli: &Cli, serve: Option<&ServeArgs>) -> anyhow::Result<Config> {
     let overrides = Overrides {
         bind: serve.and_then(|s| s.bind),
@@ -191,6 +209,7 @@ async fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
             import_collateral(load_config(&cli, None)?, path, owner.as_deref()).await
         }
         Command::Reindex => reindex(load_config(&cli, None)?).await,
+        Command::Sentiment => sentiment(),
         Command::Demo { collateral, seed } => demo(load_config(&cli, None)?, *collateral, *seed).await,
         Command::Token(TokenCommand::Create { email, name }) => {
             let db = connect_migrated(&load_config(&cli, None)?).await?;

@@ -12,6 +12,7 @@ pub mod error;
 pub mod library;
 pub mod notifications;
 pub mod search;
+pub mod sentiment;
 pub mod spotlights;
 pub mod startup;
 pub mod state;
