@@ -15,6 +15,17 @@ use utoipa::{Modify, OpenApi};
         crate::library::api::create,
         crate::library::api::update,
         crate::library::api::archive,
+        crate::spotlights::api::create,
+        crate::spotlights::api::list,
+        crate::spotlights::api::get,
+        crate::spotlights::api::send,
+        crate::spotlights::api::pause,
+        crate::spotlights::api::resume,
+        crate::spotlights::api::cancel,
+        crate::spotlights::api::lists,
+        crate::spotlights::api::create_list,
+        crate::spotlights::api::add_members,
+        crate::spotlights::api::bounce,
     ),
     modifiers(&BearerAuth)
 )]
