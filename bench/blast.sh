@@ -12,7 +12,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 recipients=${1:-10000}
 concurrency=${2:-8}
-work=$(mktemp -d)
+# In memory when possible, so the sinks' writes do not make the figures depend on the disk.
+work=$(mktemp -d -p /dev/shm 2>/dev/null || mktemp -d)
+chmod 755 "$work" # smtp-sink writes its dumps as nobody
 pids=()
 cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; rm -rf "$work"; }
 trap cleanup EXIT
@@ -24,9 +26,16 @@ echo "==> building herald (release)"
 cargo build --release --quiet
 herald=target/release/herald
 
+# Both senders talk to an smtp-sink that stores every message, as a real
+# server would, so each pays the same receiving cost.
+start_sink() { # port dir
+  mkdir -p "$2" && chmod 777 "$2"
+  /usr/sbin/smtp-sink "${as_sink_user[@]}" -d "$2/m-" "127.0.0.1:$1" 512 >/dev/null 2>&1 &
+  pids+=($!)
+  sleep 0.3
+}
 sink_port=$(free_port)
-/usr/sbin/smtp-sink "${as_sink_user[@]}" -c "127.0.0.1:$sink_port" 512 >"$work/sink.log" 2>&1 &
-pids+=($!)
+start_sink "$sink_port" "$work/herald-sink"
 
 data="$work/data"
 mkdir -p "$data"
@@ -57,6 +66,11 @@ id=$(api -d "{\"title\":\"Benchmark\",\"subject\":\"{{ recipient.first_name }}, 
   "http://127.0.0.1:$port/api/v1/announcements" | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
 
 echo "==> Herald: $recipients messages, $concurrency SMTP connections"
+# PROFILE=file records where Herald spends its CPU during the blast (linux-perf).
+if [ -n "${PROFILE:-}" ]; then
+  perf record -F 499 -g -o "$PROFILE" -p "$herald_pid" >/dev/null 2>&1 &
+  perf_pid=$!
+fi
 start=$(date +%s.%N)
 api -X POST "http://127.0.0.1:$port/api/v1/announcements/$id/send" >/dev/null
 while true; do
@@ -67,33 +81,25 @@ while true; do
 done
 end=$(date +%s.%N)
 sent=$2 failed=$3
+if [ -n "${PROFILE:-}" ]; then kill -INT "$perf_pid"; wait "$perf_pid" || true; fi
 peak_kb=$(awk '/VmHWM/ {print $2}' "/proc/$herald_pid/status")
+herald_cpu=$(awk -v hz="$(getconf CLK_TCK)" '{printf "%.1f", ($14 + $15) / hz}' "/proc/$herald_pid/stat")
 herald_seconds=$(python3 -c "print(f'{$end - $start:.2f}')")
 herald_rate=$(python3 -c "print(f'{$sent / ($end - $start):.0f}')")
 
-# One message, as the sink stores it, gives smtp-source the same size to send.
-one_port=$(free_port)
-mkdir -p "$work/one" && chmod 777 "$work/one"
-/usr/sbin/smtp-sink "${as_sink_user[@]}" -d "$work/one/m-" "127.0.0.1:$one_port" 16 >/dev/null 2>&1 &
-pids+=($!)
-sleep 0.3
-kill "$herald_pid"; wait "$herald_pid" 2>/dev/null || true
-$herald serve --bind "127.0.0.1:$port" --smtp-url "smtp://127.0.0.1:$one_port?tls=none" >"$work/herald2.log" 2>&1 &
-herald_pid=$!
-pids+=($herald_pid)
-for _ in $(seq 1 100); do curl -fs "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.1; done
-one=$(api -d "{\"title\":\"Size\",\"subject\":\"{{ recipient.first_name }}, your dental coverage is changing\",\"template\":\"benefit-change\",\"message\":\"Dependents' dental coverage ends next enrolment period. Details: https://benefits.example.org/dental\",\"collateral_ids\":$items,\"audience\":{\"emails\":[\"person1@example.com\"]}}" \
-  "http://127.0.0.1:$port/api/v1/announcements" | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
-api -X POST "http://127.0.0.1:$port/api/v1/announcements/$one/send" >/dev/null
-for _ in $(seq 1 100); do ls "$work/one"/m-* >/dev/null 2>&1 && break; sleep 0.1; done
-sleep 0.3
-size=$(python3 -c "import glob; t=open(glob.glob('$work/one/m-*')[0]).read(); print(len(t.split('\nFrom: ',1)[1]) + 6)")
+# smtp-source sends messages of the size Herald's were (body and headers,
+# without the lines smtp-sink adds).
+size=$(python3 - "$work/herald-sink" <<'PY'
+import glob, sys
+files = glob.glob(sys.argv[1] + "/m-*")
+sizes = [len(open(f, "rb").read().split(b"\nFrom: ", 1)[1]) + 6 for f in files]
+print(sum(sizes) // len(sizes))
+PY
+)
 
 echo "==> smtp-source: $recipients messages of $size bytes, $concurrency connections"
 source_port=$(free_port)
-/usr/sbin/smtp-sink "${as_sink_user[@]}" -c "127.0.0.1:$source_port" 512 >/dev/null 2>&1 &
-pids+=($!)
-sleep 0.3
+start_sink "$source_port" "$work/source-sink"
 start=$(date +%s.%N)
 /usr/sbin/smtp-source -s "$concurrency" -m "$recipients" -l "$size" -f bench@example.com -t person@example.com "127.0.0.1:$source_port"
 end=$(date +%s.%N)
@@ -101,8 +107,9 @@ source_seconds=$(python3 -c "print(f'{$end - $start:.2f}')")
 source_rate=$(python3 -c "print(f'{$recipients / ($end - $start):.0f}')")
 
 echo
-echo "| sender | messages | seconds | messages/s | peak memory |"
-echo "| --- | ---: | ---: | ---: | ---: |"
-echo "| Herald (rendered, personalised, tracked, exactly-once outbox) | $sent (failed $failed) | $herald_seconds | $herald_rate | $((peak_kb / 1024)) MiB |"
-echo "| postfix smtp-source ($size-byte messages) | $recipients | $source_seconds | $source_rate | – |"
+echo "| sender | messages | seconds | messages/s | peak memory | CPU seconds |"
+echo "| --- | ---: | ---: | ---: | ---: | ---: |"
+echo "| Herald (rendered, personalised, tracked, exactly-once outbox) | $sent (failed $failed) | $herald_seconds | $herald_rate | $((peak_kb / 1024)) MiB | $herald_cpu |"
+received=$(ls "$work/source-sink" | wc -l)
+echo "| postfix smtp-source ($size-byte messages) | $received | $source_seconds | $source_rate | – | – |"
 python3 -c "print(f'Herald reaches {100 * $herald_rate / $source_rate:.0f}% of smtp-source\'s rate.')"

@@ -39,7 +39,8 @@ bind, base_url, database_url, max_upload_mb, smtp_url, mail_from, and these file
 session length, default 12), admin_email (the first administrator, default admin@herald.local), organisation (the \
 name in emails, default Human Resources), mail_concurrency (SMTP connections, default 4), mail_rate_per_second \
 (default 100), mail_retry_base_seconds (first retry delay, doubling, default 30), mail_max_attempts (default 8) and \
-mail_lease_seconds (how long a server may hold claimed messages, default 120). Flags and environment variables \
+mail_lease_seconds (how long a server may hold claimed messages, default 120), smtp_ca_file (a PEM certificate \
+authority to trust for the SMTP server, besides the system's). Flags and environment variables \
 win over the file. See docs/herald.toml.example.")]
     Serve(ServeArgs),
     /// Apply pending database migrations and exit.

@@ -29,6 +29,9 @@ pub struct MailConfig {
     /// `smtp://[user:pass@]host[:port]` (STARTTLS when offered, `?tls=required`
     /// to insist) or `smtps://…` (TLS from the first byte).
     pub smtp_url: Option<Url>,
+    /// An extra certificate authority (PEM) to trust for the SMTP server's
+    /// certificate, for relays with an internal CA.
+    pub smtp_ca_file: Option<PathBuf>,
     /// The From: of every message, e.g. `HR <hr@example.com>`.
     pub from: String,
     /// Shown in emails and on spotlight pages.
@@ -61,6 +64,7 @@ pub struct FileConfig {
     pub max_upload_mb: Option<u64>,
     pub admin_email: Option<String>,
     pub smtp_url: Option<String>,
+    pub smtp_ca_file: Option<PathBuf>,
     pub mail_from: Option<String>,
     pub organisation: Option<String>,
     pub mail_concurrency: Option<usize>,
@@ -172,8 +176,14 @@ fn mail_config(file: &FileConfig, overrides: &Overrides, base_url: &Url) -> anyh
     if !(1..=64).contains(&concurrency) || rate_per_second == 0 {
         anyhow::bail!("mail_concurrency must be 1 to 64 and mail_rate_per_second at least 1");
     }
+    if let Some(path) = &file.smtp_ca_file {
+        if !path.is_file() {
+            anyhow::bail!("smtp_ca_file {} does not exist", path.display());
+        }
+    }
     Ok(MailConfig {
         smtp_url,
+        smtp_ca_file: file.smtp_ca_file.clone(),
         from,
         organisation: file.organisation.clone().unwrap_or_else(|| "Human Resources".into()),
         concurrency,

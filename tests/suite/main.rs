@@ -19,3 +19,4 @@ mod roles;
 mod library;
 mod attachments;
 mod spotlights;
+mod transports;

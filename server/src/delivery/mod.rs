@@ -3,6 +3,7 @@
 //! notifications.
 
 pub mod bounces;
+pub mod committer;
 pub mod files;
 pub mod gate;
 pub mod journal;

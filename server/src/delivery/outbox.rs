@@ -16,9 +16,16 @@ use crate::error::Result;
 /// has come and ones whose previous owner's lease ran out. Announcement
 /// messages are only due while their announcement is sending (so pause and
 /// cancel take effect at once).
-pub async fn claim(db: &DatabaseConnection, worker: &str, lease: Duration, limit: u64) -> Result<Vec<outbox::Model>> {
+pub async fn claim(db: &DatabaseConnection, worker: &str, lease: Duration, limit: u64, look_first: bool) -> Result<Vec<outbox::Model>> {
     let now = Utc::now();
     // An idle server polls often: look before taking the write lock.
+    if look_first && !any_due(db, now).await? {
+        return Ok(vec![]);
+    }
+    claim_due(db, worker, now, lease, limit).await
+}
+
+async fn any_due(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<bool> {
     let due = outbox::Entity::find()
         .filter(
             sea_orm::Condition::any()
@@ -27,9 +34,10 @@ pub async fn claim(db: &DatabaseConnection, worker: &str, lease: Duration, limit
         )
         .one(db)
         .await?;
-    if due.is_none() {
-        return Ok(vec![]);
-    }
+    Ok(due.is_some())
+}
+
+async fn claim_due(db: &DatabaseConnection, worker: &str, now: DateTime<Utc>, lease: Duration, limit: u64) -> Result<Vec<outbox::Model>> {
     let backend = db.get_database_backend();
     // PostgreSQL: rows another server is claiming right now are skipped, not waited for.
     let lock = if backend == DatabaseBackend::Postgres { "FOR UPDATE OF o SKIP LOCKED" } else { "" };
@@ -61,34 +69,19 @@ pub async fn claim(db: &DatabaseConnection, worker: &str, lease: Duration, limit
     Ok(claimed)
 }
 
-/// Records that `worker` is about to end the message (see [`super::gate`]);
-/// false means another worker took it over and this one must not finish it.
-pub async fn mark_handover(db: &DatabaseConnection, id: i32, worker: &str) -> Result<bool> {
-    let result = outbox::Entity::update_many()
-        .col_expr(outbox::Column::Status, Expr::value("handover"))
-        .col_expr(outbox::Column::SentAt, Expr::value(Utc::now()))
-        .filter(outbox::Column::Id.eq(id))
-        .filter(outbox::Column::Status.eq("sending"))
-        .filter(outbox::Column::LockedBy.eq(worker))
-        .exec(db)
-        .await?;
-    Ok(result.rows_affected == 1)
-}
-
-/// Records a message as sent: after the server's "250", or, for `.eml`
-/// files, after the file is in place.
-pub async fn mark_sent(db: &DatabaseConnection, id: i32, worker: &str, from: &str, reply: Option<&str>) -> Result<bool> {
+/// Records messages as sent: after the server's "250" (from `handover`), or,
+/// for `.eml` files, once the file is in place (from `sending`).
+pub async fn mark_all_sent(db: &DatabaseConnection, ids: &[i32], worker: &str, from: &str) -> Result<u64> {
     let result = outbox::Entity::update_many()
         .col_expr(outbox::Column::Status, Expr::value("sent"))
         .col_expr(outbox::Column::SentAt, Expr::value(Utc::now()))
         .col_expr(outbox::Column::LockedUntil, Expr::value(Option::<DateTime<Utc>>::None))
-        .col_expr(outbox::Column::LastReply, Expr::value(reply.map(|r| r.chars().take(300).collect::<String>())))
-        .filter(outbox::Column::Id.eq(id))
+        .filter(outbox::Column::Id.is_in(ids.to_vec()))
         .filter(outbox::Column::Status.eq(from))
         .filter(outbox::Column::LockedBy.eq(worker))
         .exec(db)
         .await?;
-    Ok(result.rows_affected == 1)
+    Ok(result.rows_affected)
 }
 
 /// Settles this server's messages left in `handover` by a crash: the ones in

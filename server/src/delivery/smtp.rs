@@ -13,8 +13,8 @@ use std::time::Duration;
 
 use lettre::address::Envelope;
 use lettre::transport::smtp::authentication::{Credentials, Mechanism};
-use lettre::transport::smtp::client::{AsyncNetworkStream, AsyncSmtpConnection, AsyncTokioStream, TlsParameters};
-use lettre::transport::smtp::commands::{Data, Mail, Rcpt};
+use lettre::transport::smtp::client::{AsyncNetworkStream, AsyncSmtpConnection, AsyncTokioStream, Certificate, TlsParameters};
+use lettre::transport::smtp::commands::{Data, Ehlo, Mail, Rcpt};
 use lettre::transport::smtp::extension::{ClientId, MailBodyParameter, MailParameter};
 use lettre::transport::smtp::response::Response;
 use lettre::transport::smtp::Error;
@@ -46,6 +46,8 @@ pub struct SmtpSettings {
     pub security: Security,
     pub credentials: Option<Credentials>,
     pub hello: ClientId,
+    /// An extra trusted certificate authority, PEM.
+    pub root_certificate: Option<Vec<u8>>,
 }
 
 impl SmtpSettings {
@@ -64,11 +66,23 @@ impl SmtpSettings {
         let decode = |s: &str| percent_decode(s);
         let credentials = (!url.username().is_empty())
             .then(|| Credentials::new(decode(url.username()), decode(url.password().unwrap_or(""))));
-        Ok(SmtpSettings { host, port, security, credentials, hello: ClientId::default() })
+        Ok(SmtpSettings { host, port, security, credentials, hello: ClientId::default(), root_certificate: None })
+    }
+
+    /// Trusts the PEM certificate authority in `path` as well as the system's.
+    pub fn with_root_certificate(mut self, path: &std::path::Path) -> anyhow::Result<SmtpSettings> {
+        let pem = std::fs::read(path).map_err(|err| anyhow::anyhow!("reading smtp_ca_file {}: {err}", path.display()))?;
+        Certificate::from_pem(&pem).map_err(|err| anyhow::anyhow!("smtp_ca_file {} is not a PEM certificate: {err}", path.display()))?;
+        self.root_certificate = Some(pem);
+        Ok(self)
     }
 
     fn tls(&self) -> Result<TlsParameters, Error> {
-        TlsParameters::new(self.host.clone())
+        let mut builder = TlsParameters::builder(self.host.clone());
+        if let Some(pem) = &self.root_certificate {
+            builder = builder.add_root_certificate(Certificate::from_pem(pem)?);
+        }
+        builder.build()
     }
 
     /// Opens a connection whose socket writes pass through `gate`.
@@ -133,9 +147,35 @@ fn percent_decode(text: &str) -> String {
         .unwrap_or_default()
 }
 
+/// Whether the server takes pipelined commands (RFC 2920). lettre keeps only
+/// the EHLO keywords it uses, so Herald asks once per connection.
+pub async fn supports_pipelining(connection: &mut AsyncSmtpConnection, hello: &ClientId) -> bool {
+    match connection.command(Ehlo::new(hello.clone())).await {
+        Ok(reply) => reply.message().any(|line| line.split_whitespace().next().is_some_and(|k| k.eq_ignore_ascii_case("PIPELINING"))),
+        Err(_) => false,
+    }
+}
+
+/// MAIL, every RCPT and DATA written at once, for servers that pipeline.
+struct Envelope3<'a> {
+    mail: Mail,
+    rcpts: &'a [Rcpt],
+}
+
+impl std::fmt::Display for Envelope3<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}", self.mail)?;
+        for rcpt in self.rcpts {
+            write!(f, "{rcpt}")?;
+        }
+        write!(f, "{Data}")
+    }
+}
+
 /// Sends one message; `commit` and `journal` run just before the final dot (see [`super::gate`]).
 pub async fn send(
     connection: &mut AsyncSmtpConnection,
+    pipelining: bool,
     gate: &Gate,
     envelope: &Envelope,
     body: &[u8],
@@ -146,11 +186,22 @@ pub async fn send(
     if !body.is_ascii() {
         parameters.push(MailParameter::Body(MailBodyParameter::EightBitMime));
     }
-    connection.command(Mail::new(envelope.from().cloned(), parameters)).await?;
-    for to in envelope.to() {
-        connection.command(Rcpt::new(to.clone(), vec![])).await?;
+    let mail = Mail::new(envelope.from().cloned(), parameters);
+    let rcpts: Vec<Rcpt> = envelope.to().iter().map(|to| Rcpt::new(to.clone(), vec![])).collect();
+    if pipelining {
+        // One write, then one reply per command; any refusal ends the connection (the caller aborts it).
+        connection.command(Envelope3 { mail, rcpts: &rcpts }).await?;
+        for _ in &rcpts {
+            connection.read_response().await?;
+        }
+        connection.read_response().await?;
+    } else {
+        connection.command(mail).await?;
+        for rcpt in rcpts {
+            connection.command(rcpt).await?;
+        }
+        connection.command(Data).await?;
     }
-    connection.command(Data).await?;
     gate.prepare(commit, journal);
     Ok(connection.message_iter(GatedBody::new(body, gate)).await?)
 }

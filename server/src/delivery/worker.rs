@@ -11,10 +11,11 @@ use std::time::{Duration, Instant};
 use chrono::Utc;
 use lettre::message::Mailbox;
 use lettre::transport::smtp::client::AsyncSmtpConnection;
-use sea_orm::{DatabaseConnection, EntityTrait};
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
 use tokio::sync::{watch, Mutex, Notify};
 
 use super::gate::{Commit, Gate, Journal};
+use super::committer::HandoverCommitter;
 use super::journal::HandoverJournal;
 use super::message::{self, Outgoing};
 use super::smtp::{self, SendError, SmtpSettings};
@@ -29,9 +30,11 @@ use crate::tracking::TokenKey;
 
 /// Messages a sender claims at once: small, so a paused blast stops quickly
 /// and other servers get their share.
-const BATCH: u64 = 10;
+const BATCH: u64 = 20;
 /// A connection unused for this long is checked with NOOP before reuse.
 const STALE_AFTER: Duration = Duration::from_secs(5);
+/// The longest an SMTP conversation may stall before it is abandoned and retried.
+const SMTP_TIMEOUT: Duration = Duration::from_secs(60);
 /// How long a read announcement status is trusted.
 const STATUS_TTL: Duration = Duration::from_millis(250);
 
@@ -53,6 +56,7 @@ pub struct OutboxWorker {
     base: String,
     composers: Mutex<HashMap<i32, Arc<Mutex<(Composer, LinkTable)>>>>,
     journal: HandoverJournal,
+    committer: HandoverCommitter,
     /// Recently read announcement statuses.
     statuses: Mutex<HashMap<i32, (String, Instant)>>,
 }
@@ -60,7 +64,13 @@ pub struct OutboxWorker {
 impl OutboxWorker {
     pub fn new(db: DatabaseConnection, config: Arc<Config>, key: TokenKey, wake: Arc<Notify>) -> anyhow::Result<OutboxWorker> {
         let transport = match &config.mail.smtp_url {
-            Some(url) => Transport::Smtp(SmtpSettings::from_url(url)?),
+            Some(url) => {
+                let settings = SmtpSettings::from_url(url)?;
+                Transport::Smtp(match &config.mail.smtp_ca_file {
+                    Some(path) => settings.with_root_certificate(path)?,
+                    None => settings,
+                })
+            }
             None => Transport::Files(config.outbox_dir()),
         };
         let from: Mailbox = config.mail.from.parse().map_err(|err| anyhow::anyhow!("mail_from is not valid: {err}"))?;
@@ -68,6 +78,7 @@ impl OutboxWorker {
         // Stable across restarts: a restarted server recognises its own handovers.
         let id = server_id(&config.data_dir)?;
         let journal = HandoverJournal::open(&config.data_dir.join("outbox-journal"))?;
+        let committer = HandoverCommitter::spawn(db.clone(), id.clone());
         Ok(OutboxWorker {
             pacer: Pacer::new(config.mail.rate_per_second),
             base: config.base_url.as_str().trim_end_matches('/').to_owned(),
@@ -80,6 +91,7 @@ impl OutboxWorker {
             host,
             config,
             composers: Mutex::new(HashMap::new()),
+            committer,
             journal,
             statuses: Mutex::new(HashMap::new()),
         })
@@ -108,33 +120,42 @@ impl OutboxWorker {
 
     async fn run_sender(self: Arc<Self>, mut stop: watch::Receiver<bool>) {
         let gate = Gate::default();
-        let mut connection: Option<(AsyncSmtpConnection, Instant)> = None;
+        let mut connection: Option<Connection> = None;
         let lease = chrono::Duration::seconds(self.config.mail.lease_seconds);
+        // While busy, claim straight away; when idle, look before claiming.
+        let mut busy = false;
+        // Announcements this sender worked on since it last checked whether they are complete.
+        let mut unchecked = BTreeSet::new();
         while !*stop.borrow() {
             let woken = self.wake.notified();
-            match outbox::claim(&self.db, &self.id, lease, BATCH).await {
+            match outbox::claim(&self.db, &self.id, lease, BATCH, !busy).await {
                 Ok(batch) if !batch.is_empty() => {
-                    let mut touched = BTreeSet::new();
+                    busy = true;
+                    // A full batch means more is waiting: the completion check can wait.
+                    let last = batch.len() < BATCH as usize;
+                    let mut done = Delivered::default();
+                    let people = self.recipients_of(&batch).await;
                     for message in batch {
                         if *stop.borrow() {
                             break;
                         }
-                        touched.extend(message.announcement_id);
+                        unchecked.extend(message.announcement_id);
                         if !self.still_sending(&message).await {
                             if let Err(err) = outbox::release(&self.db, message.id, &self.id).await {
                                 tracing::warn!(message = message.id, error = %err, "could not give a message back to the queue");
                             }
                             continue;
                         }
-                        self.deliver(&gate, &mut connection, message).await;
+                        self.deliver(&gate, &mut connection, message, &people, &mut done).await;
                     }
-                    for id in touched {
-                        if let Err(err) = service::complete_if_done(&self.db, id).await {
-                            tracing::warn!(announcement = id, error = %err, "could not check whether the announcement is complete");
-                        }
+                    self.record_delivered(done).await;
+                    if last {
+                        self.check_complete(std::mem::take(&mut unchecked)).await;
                     }
                 }
                 Ok(_) => {
+                    busy = false;
+                    self.check_complete(std::mem::take(&mut unchecked)).await;
                     tokio::select! {
                         _ = woken => {}
                         _ = tokio::time::sleep(Duration::from_secs(1)) => {}
@@ -147,8 +168,8 @@ impl OutboxWorker {
                 }
             }
         }
-        if let Some((mut connection, _)) = connection {
-            let _ = connection.quit().await;
+        if let Some(mut connection) = connection {
+            let _ = connection.smtp.quit().await;
         }
     }
 
@@ -180,8 +201,15 @@ impl OutboxWorker {
         }
     }
 
-    async fn deliver(&self, gate: &Gate, connection: &mut Option<(AsyncSmtpConnection, Instant)>, message: outbox_row::Model) {
-        let (email, title) = match self.compose(&message).await {
+    async fn deliver(
+        &self,
+        gate: &Gate,
+        connection: &mut Option<Connection>,
+        message: outbox_row::Model,
+        people: &HashMap<i32, recipient::Model>,
+        done: &mut Delivered,
+    ) {
+        let (email, title) = match self.compose(&message, people).await {
             Ok(composed) => composed,
             Err(reason) => return self.failed(&message, "sending", SendError::Permanent(reason)).await,
         };
@@ -204,45 +232,83 @@ impl OutboxWorker {
             Transport::Files(dir) => {
                 let name = files::file_name(message.id, message.announcement_id);
                 match files::write(dir, &name, bytes).await {
-                    Ok(_) => {
-                        if let Err(err) = outbox::mark_sent(&self.db, message.id, &self.id, "sending", None).await {
-                            tracing::warn!(message = message.id, error = %err, "written but not recorded; it will be written again");
-                        }
-                    }
+                    // Recorded with the batch; a crash before that writes the same file again.
+                    Ok(_) => done.written.push(message.id),
                     Err(err) => self.failed(&message, "sending", SendError::Transient(format!("writing {name}: {err}"))).await,
                 }
             }
             Transport::Smtp(settings) => {
                 let reusable = match connection.as_mut() {
-                    Some((conn, last_used)) if !conn.has_broken() => last_used.elapsed() < STALE_AFTER || conn.test_connected().await,
+                    Some(open) if !open.smtp.has_broken() => open.last_used.elapsed() < STALE_AFTER || open.smtp.test_connected().await,
                     _ => false,
                 };
                 if !reusable {
                     *connection = None;
-                    match settings.connect(gate.clone()).await {
-                        Ok(conn) => *connection = Some((conn, Instant::now())),
+                    let connected = tokio::time::timeout(SMTP_TIMEOUT, async {
+                        let mut smtp = settings.connect(gate.clone()).await?;
+                        let pipelining = smtp::supports_pipelining(&mut smtp, &settings.hello).await;
+                        Ok::<_, SendError>(Connection { smtp, pipelining, last_used: Instant::now() })
+                    })
+                    .await;
+                    match connected.unwrap_or_else(|_| Err(SendError::Transient("timed out connecting to the SMTP server".into()))) {
+                        Ok(open) => *connection = Some(open),
                         Err(err) => return self.failed(&message, "sending", err).await,
                     }
                 }
-                let Some((conn, last_used)) = connection.as_mut() else { return };
-                let result = smtp::send(conn, gate, built.envelope(), &bytes, self.commit(message.id), self.journal_entry(message.id)).await;
-                *last_used = Instant::now();
+                let Some(open) = connection.as_mut() else { return };
+                let sending = smtp::send(&mut open.smtp, open.pipelining, gate, built.envelope(), &bytes, self.commit(message.id), self.journal_entry(message.id));
+                let result = tokio::time::timeout(SMTP_TIMEOUT, sending)
+                    .await
+                    .unwrap_or_else(|_| Err(SendError::Transient("the SMTP server stopped answering".into())));
+                open.last_used = Instant::now();
                 match result {
-                    Ok(reply) => {
-                        let reply = reply.message().collect::<Vec<_>>().join(" ");
-                        if let Err(err) = outbox::mark_sent(&self.db, message.id, &self.id, "handover", Some(&reply)).await {
-                            // The journal has it: the next start settles it as sent.
-                            tracing::warn!(message = message.id, error = %err, "delivered but not yet recorded as sent");
-                        }
-                    }
+                    // Recorded with the batch; the journal already vouches for it.
+                    Ok(_) => done.accepted.push(message.id),
                     Err(err) => {
-                        if let Some((mut conn, _)) = connection.take() {
-                            conn.abort().await;
+                        if let Some(mut open) = connection.take() {
+                            open.smtp.abort().await;
                         }
                         let status = if gate.committed() { "handover" } else { "sending" };
                         self.failed(&message, status, err).await;
                     }
                 }
+            }
+        }
+    }
+
+    async fn check_complete(&self, announcements: BTreeSet<i32>) {
+        for id in announcements {
+            if let Err(err) = service::complete_if_done(&self.db, id).await {
+                tracing::warn!(announcement = id, error = %err, "could not check whether the announcement is complete");
+            }
+        }
+    }
+
+    /// The recipients of a claimed batch, in one query.
+    async fn recipients_of(&self, batch: &[outbox_row::Model]) -> HashMap<i32, recipient::Model> {
+        let ids: Vec<i32> = batch.iter().filter_map(|m| m.recipient_id).collect();
+        if ids.is_empty() {
+            return HashMap::new();
+        }
+        match recipient::Entity::find().filter(recipient::Column::Id.is_in(ids)).all(&self.db).await {
+            Ok(rows) => rows.into_iter().map(|r| (r.id, r)).collect(),
+            Err(err) => {
+                tracing::warn!(error = %err, "could not load the batch's recipients; each is loaded on its own");
+                HashMap::new()
+            }
+        }
+    }
+
+    /// One update for the batch's successes. If it fails (or Herald stops
+    /// first), nothing is lost: handed-over messages are in the journal and
+    /// written files are simply written again.
+    async fn record_delivered(&self, done: Delivered) {
+        for (ids, from) in [(done.accepted, "handover"), (done.written, "sending")] {
+            if ids.is_empty() {
+                continue;
+            }
+            if let Err(err) = outbox::mark_all_sent(&self.db, &ids, &self.id, from).await {
+                tracing::warn!(messages = ids.len(), error = %err, "delivered but not yet recorded as sent");
             }
         }
     }
@@ -268,17 +334,11 @@ impl OutboxWorker {
         sending
     }
 
-    /// The database commit the gate runs just before the end of the message.
+    /// The database commit the gate runs just before the end of the message
+    /// (grouped with other senders' by the committer).
     fn commit(&self, id: i32) -> Commit {
-        let db = self.db.clone();
-        let worker = self.id.clone();
-        Box::pin(async move {
-            match outbox::mark_handover(&db, id, &worker).await {
-                Ok(true) => Ok(()),
-                Ok(false) => Err("another worker has taken this message over".to_owned()),
-                Err(err) => Err(err.to_string()),
-            }
-        })
+        let committer = self.committer.clone();
+        Box::pin(async move { committer.hand_over(id).await })
     }
 
     /// The journal line written in the same poll as the final dot.
@@ -301,17 +361,20 @@ impl OutboxWorker {
     }
 
     /// The email, and the announcement's title for the List-Id header.
-    async fn compose(&self, message: &outbox_row::Model) -> Result<(RenderedEmail, Option<String>), String> {
+    async fn compose(&self, message: &outbox_row::Model, people: &HashMap<i32, recipient::Model>) -> Result<(RenderedEmail, Option<String>), String> {
         let (Some(announcement_id), Some(recipient_id), "announcement") = (message.announcement_id, message.recipient_id, message.kind.as_str()) else {
             let stored = RenderedEmail { subject: message.subject.clone(), html: message.html_body.clone(), text: message.text_body.clone() };
             return Ok((stored, None));
         };
         let composer = self.composer(announcement_id).await.map_err(|err| err.to_string())?;
-        let person = recipient::Entity::find_by_id(recipient_id)
-            .one(&self.db)
-            .await
-            .map_err(|err| err.to_string())?
-            .ok_or_else(|| "the recipient no longer exists".to_owned())?;
+        let person = match people.get(&recipient_id) {
+            Some(person) => person.clone(),
+            None => recipient::Entity::find_by_id(recipient_id)
+                .one(&self.db)
+                .await
+                .map_err(|err| err.to_string())?
+                .ok_or_else(|| "the recipient no longer exists".to_owned())?,
+        };
         let vars = RecipientVars::new(&person.name, &person.email, &person.department, &person.location);
         let mut guard = composer.lock().await;
         let (composer, table) = &mut *guard;
@@ -331,6 +394,22 @@ impl OutboxWorker {
         cache.insert(id, entry.clone());
         Ok(entry)
     }
+}
+
+/// A sender's SMTP connection, kept open between messages.
+struct Connection {
+    smtp: AsyncSmtpConnection,
+    pipelining: bool,
+    last_used: Instant,
+}
+
+/// What a batch delivered, recorded in one update at its end.
+#[derive(Default)]
+struct Delivered {
+    /// Accepted by the SMTP server (now in `handover`).
+    accepted: Vec<i32>,
+    /// Written as `.eml` files (still `sending`).
+    written: Vec<i32>,
 }
 
 /// This data directory's server id, made on first start.

@@ -8,7 +8,7 @@ use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 
 use super::lists;
 use super::model::Audience;
-use crate::entities::{distribution_list_member, user};
+use crate::entities::user;
 use crate::error::Result;
 
 /// From this many hard bounces on, an address is not sent to.
@@ -49,18 +49,9 @@ pub async fn resolve(db: &impl ConnectionTrait, audience: &Audience) -> Result<R
     for name in &audience.lists {
         match lists::find_by_name_or_id(db, name).await? {
             Some(list) => {
-                let ids: Vec<i32> = distribution_list_member::Entity::find()
-                    .filter(distribution_list_member::Column::ListId.eq(list.id))
-                    .all(db)
-                    .await?
-                    .into_iter()
-                    .map(|member| member.user_id)
-                    .filter(|id| !chosen.contains_key(id))
-                    .collect();
-                for chunk in ids.chunks(500) {
-                    for person in user::Entity::find().filter(user::Column::Id.is_in(chunk.to_vec())).all(db).await? {
-                        chosen.insert(person.id, person);
-                    }
+                let ids: Vec<i32> = lists::member_ids(db, list.id).await?.into_iter().filter(|id| !chosen.contains_key(id)).collect();
+                for person in lists::users_by_ids(db, &ids).await? {
+                    chosen.insert(person.id, person);
                 }
             }
             None => skipped.push(Skipped { email: String::new(), name: format!("List “{name}”"), reason: "no such distribution list".into() }),

@@ -57,6 +57,8 @@ pub struct Composer {
     pub items: Vec<FeaturedItem>,
     pub sender: user::Model,
     pub template: EmailTemplate,
+    /// Compiled once: the subject is rendered for every recipient.
+    subject: Option<EmailTemplate>,
     pub organisation: String,
     message_html: String,
     slugs: HashMap<i32, String>,
@@ -72,6 +74,7 @@ impl Composer {
         let slugs = items.iter().map(|item| (item.collateral_id, item.slug.clone())).collect();
         Ok(Composer {
             message_html: markdown::render(&autolink(&announcement.message)),
+            subject: subject_template(&announcement.subject),
             announcement,
             items,
             sender,
@@ -119,11 +122,12 @@ impl Composer {
 
     /// Renders the email; web addresses HR wrote are left as they are (see [`finish`]).
     pub fn render(&self, recipient: &RecipientVars, links: &dyn LinkStyle) -> Result<RenderedEmail> {
-        // The announcement's own subject may use the same placeholders as the template.
-        let subject = render_subject(&self.announcement.subject, &self.context(recipient, links));
         let mut context = self.context(recipient, links);
-        if let Some(subject) = subject {
-            context = context! { announcement => context! { title => &self.announcement.title, subject => subject }, ..context };
+        // The announcement's own subject may use the same placeholders as the template.
+        if let Some(subject) = &self.subject {
+            if let Ok(personal) = subject.render(&context) {
+                context = context! { announcement => context! { title => &self.announcement.title, subject => personal.subject }, ..context };
+            }
         }
         self.template.render(&context).map_err(|err| AppError::Unprocessable(format!("The email could not be written: {err}")))
     }
@@ -154,11 +158,9 @@ pub fn autolink(markdown: &str) -> String {
     out
 }
 
-fn render_subject(subject: &str, context: &Value) -> Option<String> {
-    if !subject.contains("{{") {
-        return None;
-    }
-    EmailTemplate::compile(subject, "", "").ok()?.render(context).ok().map(|out| out.subject)
+/// The announcement's subject as a template of its own, when it has placeholders.
+fn subject_template(subject: &str) -> Option<EmailTemplate> {
+    subject.contains("{{").then(|| EmailTemplate::compile(subject, "", "").ok()).flatten()
 }
 
 /// The web addresses of a rendered email that are not yet tracked links.
@@ -204,6 +206,8 @@ pub async fn compose_tracked(
         let links = super::links::TrackedLinks { key, base, recipient_id, table };
         composer.render(vars, &links)?
     };
+    // Usually every web address already has its stored target: one pass.
+    // A new one (a placeholder that makes a per-person address) is stored first.
     let urls = external_urls(&rendered, base);
     if urls.iter().any(|url| table.id(url).is_none()) {
         let targets: Vec<_> = urls.into_iter().map(|url| (url, None)).collect();

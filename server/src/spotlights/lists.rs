@@ -76,18 +76,27 @@ pub async fn delete(db: &DatabaseConnection, list: distribution_list::Model) -> 
     Ok(())
 }
 
-pub async fn members(db: &DatabaseConnection, list_id: i32) -> Result<Vec<user::Model>> {
-    let ids: Vec<i32> = distribution_list_member::Entity::find()
+pub async fn member_ids(db: &impl ConnectionTrait, list_id: i32) -> Result<Vec<i32>> {
+    Ok(distribution_list_member::Entity::find()
         .filter(distribution_list_member::Column::ListId.eq(list_id))
         .all(db)
         .await?
         .into_iter()
         .map(|m| m.user_id)
-        .collect();
-    let mut people = vec![];
+        .collect())
+}
+
+/// People by id, a bounded number of ids per query.
+pub async fn users_by_ids(db: &impl ConnectionTrait, ids: &[i32]) -> Result<Vec<user::Model>> {
+    let mut people = Vec::with_capacity(ids.len());
     for chunk in ids.chunks(500) {
         people.extend(user::Entity::find().filter(user::Column::Id.is_in(chunk.to_vec())).all(db).await?);
     }
+    Ok(people)
+}
+
+pub async fn members(db: &DatabaseConnection, list_id: i32) -> Result<Vec<user::Model>> {
+    let mut people = users_by_ids(db, &member_ids(db, list_id).await?).await?;
     people.sort_by(|a, b| a.name.to_lowercase().cmp(&b.name.to_lowercase()));
     Ok(people)
 }
@@ -104,13 +113,7 @@ pub struct AddReport {
 /// Adds people by email; `(origin, email)` pairs let a CSV report name its lines.
 pub async fn add_members(db: &DatabaseConnection, list_id: i32, entries: &[(String, String)]) -> Result<AddReport> {
     let mut report = AddReport::default();
-    let existing: HashSet<i32> = distribution_list_member::Entity::find()
-        .filter(distribution_list_member::Column::ListId.eq(list_id))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|m| m.user_id)
-        .collect();
+    let existing: HashSet<i32> = member_ids(db, list_id).await?.into_iter().collect();
     let mut new_ids = vec![];
     for (origin, raw) in entries {
         let email = match Email::parse(raw) {

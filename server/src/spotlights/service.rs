@@ -318,10 +318,12 @@ pub async fn cancel(db: &DatabaseConnection, id: i32) -> Result<()> {
     if !transition(&txn, id, &[Status::Draft, Status::Scheduled, Status::Sending, Status::Paused], Status::Cancelled).await? {
         return Err(AppError::Conflict("This announcement has already finished.".into()));
     }
+    // Claimed messages too: their handover is conditional on `sending`, so a
+    // sender that holds one finds it cancelled and does not end it.
     outbox::Entity::update_many()
         .col_expr(outbox::Column::Status, Expr::value("cancelled"))
         .filter(outbox::Column::AnnouncementId.eq(id))
-        .filter(outbox::Column::Status.eq("queued"))
+        .filter(outbox::Column::Status.is_in(["queued", "sending"]))
         .exec(&txn)
         .await?;
     txn.commit().await?;
