@@ -55,7 +55,7 @@ impl HandoverCommitter {
 
 /// Moves the messages this worker still holds to `handover`; returns those it moved.
 async fn commit(db: &DatabaseConnection, worker: &str, ids: &[i32]) -> Result<Vec<i32>, String> {
-    outbox::Entity::update_many()
+    let moved = outbox::Entity::update_many()
         .col_expr(outbox::Column::Status, Expr::value("handover"))
         .col_expr(outbox::Column::SentAt, Expr::value(chrono::Utc::now()))
         .filter(outbox::Column::Id.is_in(ids.to_vec()))
@@ -64,8 +64,11 @@ async fn commit(db: &DatabaseConnection, worker: &str, ids: &[i32]) -> Result<Ve
         .exec(db)
         .await
         .map_err(|err| err.to_string())?;
-    // Which ones are ours now: a message another worker took over, or a
-    // cancel caught, is not ours to end.
+    if moved.rows_affected == ids.len() as u64 {
+        return Ok(ids.to_vec());
+    }
+    // Some were not ours any more: another worker took them over, or a
+    // cancel caught them. Find which.
     outbox::Entity::find()
         .select_only()
         .column(outbox::Column::Id)
