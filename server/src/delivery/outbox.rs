@@ -137,13 +137,12 @@ pub async fn release(db: &DatabaseConnection, id: i32, worker: &str) -> Result<(
 }
 
 /// After a failure: back to the queue with a later time, or failed for good.
-/// `from` is the status the message has now ("sending", or "sent" when the
-/// server refused it after the gate had already recorded it).
+/// The message may still be `sending`, or already `handover` when the failure
+/// came after (or while) the gate recorded it; either way it was this worker's.
 pub async fn reschedule(
     db: &DatabaseConnection,
     message: &outbox::Model,
     worker: &str,
-    from: &str,
     reply: &str,
     retry_at: Option<DateTime<Utc>>,
 ) -> Result<()> {
@@ -156,7 +155,7 @@ pub async fn reschedule(
         .col_expr(outbox::Column::LockedUntil, Expr::value(Option::<DateTime<Utc>>::None))
         .col_expr(outbox::Column::SentAt, Expr::value(Option::<DateTime<Utc>>::None))
         .filter(outbox::Column::Id.eq(message.id))
-        .filter(outbox::Column::Status.eq(from))
+        .filter(outbox::Column::Status.is_in(["sending", "handover"]))
         .filter(outbox::Column::LockedBy.eq(worker))
         .exec(db)
         .await?;

@@ -188,6 +188,10 @@ pub async fn send(
     }
     let mail = Mail::new(envelope.from().cloned(), parameters);
     let rcpts: Vec<Rcpt> = envelope.to().iter().map(|to| Rcpt::new(to.clone(), vec![])).collect();
+    // The handover commit runs while the envelope is exchanged; the dot still
+    // waits for it at the gate. If the envelope is refused, the caller puts
+    // the message back whether or not the commit has landed.
+    let handover = tokio::spawn(commit);
     if pipelining {
         // One write, then one reply per command; any refusal ends the connection (the caller aborts it).
         connection.command(Envelope3 { mail, rcpts: &rcpts }).await?;
@@ -202,7 +206,8 @@ pub async fn send(
         }
         connection.command(Data).await?;
     }
-    gate.prepare(commit, journal);
+    let handed_over: Commit = Box::pin(async move { handover.await.map_err(|err| err.to_string())? });
+    gate.prepare(handed_over, journal);
     Ok(connection.message_iter(GatedBody::new(body, gate)).await?)
 }
 

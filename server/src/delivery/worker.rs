@@ -211,7 +211,7 @@ impl OutboxWorker {
     ) {
         let (email, title) = match self.compose(&message, people).await {
             Ok(composed) => composed,
-            Err(reason) => return self.failed(&message, "sending", SendError::Permanent(reason)).await,
+            Err(reason) => return self.failed(&message, SendError::Permanent(reason)).await,
         };
         let built = message::build(Outgoing {
             from: &self.from,
@@ -224,7 +224,7 @@ impl OutboxWorker {
         });
         let built = match built {
             Ok(built) => built,
-            Err(reason) => return self.failed(&message, "sending", SendError::Permanent(reason)).await,
+            Err(reason) => return self.failed(&message, SendError::Permanent(reason)).await,
         };
         let bytes = built.formatted();
         self.pacer.wait().await;
@@ -234,7 +234,7 @@ impl OutboxWorker {
                 match files::write(dir, &name, bytes).await {
                     // Recorded with the batch; a crash before that writes the same file again.
                     Ok(_) => done.written.push(message.id),
-                    Err(err) => self.failed(&message, "sending", SendError::Transient(format!("writing {name}: {err}"))).await,
+                    Err(err) => self.failed(&message, SendError::Transient(format!("writing {name}: {err}"))).await,
                 }
             }
             Transport::Smtp(settings) => {
@@ -252,7 +252,7 @@ impl OutboxWorker {
                     .await;
                     match connected.unwrap_or_else(|_| Err(SendError::Transient("timed out connecting to the SMTP server".into()))) {
                         Ok(open) => *connection = Some(open),
-                        Err(err) => return self.failed(&message, "sending", err).await,
+                        Err(err) => return self.failed(&message, err).await,
                     }
                 }
                 let Some(open) = connection.as_mut() else { return };
@@ -268,8 +268,7 @@ impl OutboxWorker {
                         if let Some(mut open) = connection.take() {
                             open.smtp.abort().await;
                         }
-                        let status = if gate.committed() { "handover" } else { "sending" };
-                        self.failed(&message, status, err).await;
+                        self.failed(&message, err).await;
                     }
                 }
             }
@@ -347,7 +346,7 @@ impl OutboxWorker {
         Box::new(move || journal.record(id))
     }
 
-    async fn failed(&self, message: &outbox_row::Model, status: &str, err: SendError) {
+    async fn failed(&self, message: &outbox_row::Model, err: SendError) {
         let retry_at = match &err {
             SendError::Transient(_) if message.attempts < self.config.mail.max_attempts => {
                 Some(Utc::now() + outbox::backoff(self.config.mail.retry_base_seconds, message.attempts))
@@ -355,7 +354,7 @@ impl OutboxWorker {
             _ => None,
         };
         tracing::info!(message = message.id, to = %message.to_email, reply = err.message(), retry = retry_at.is_some(), "delivery attempt failed");
-        if let Err(db_err) = outbox::reschedule(&self.db, message, &self.id, status, err.message(), retry_at).await {
+        if let Err(db_err) = outbox::reschedule(&self.db, message, &self.id, err.message(), retry_at).await {
             tracing::warn!(message = message.id, error = %db_err, "could not record the failed attempt; the lease will expire and it will be retried");
         }
     }
