@@ -45,6 +45,20 @@ impl HandoverJournal {
     }
 }
 
+/// This data directory's server id, made on first start.
+pub fn server_id(data_dir: &std::path::Path) -> anyhow::Result<String> {
+    let path = data_dir.join("server-id");
+    if let Ok(existing) = std::fs::read_to_string(&path) {
+        if !existing.trim().is_empty() {
+            return Ok(existing.trim().to_owned());
+        }
+    }
+    let id = format!("herald-{}", crate::auth::password::random_secret(9));
+    std::fs::create_dir_all(data_dir)?;
+    std::fs::write(&path, &id)?;
+    Ok(id)
+}
+
 #[cfg(test)]
 mod tests {
     use super::HandoverJournal;

@@ -9,8 +9,11 @@ pub mod gate;
 pub mod journal;
 pub mod message;
 pub mod outbox;
+pub mod pacer;
+mod scheduler;
 pub mod smtp;
 pub mod worker;
+mod writer;
 
 use std::sync::Arc;
 

@@ -1,7 +1,7 @@
 //! The outbox worker: a few sender tasks per server, each with its own SMTP
 //! connection, claiming small batches of due messages, pacing themselves to
 //! the configured rate, and retrying with exponential backoff. A scheduler
-//! task starts scheduled announcements when their time comes.
+//! task ([`super::scheduler`]) starts scheduled announcements when their time comes.
 
 use std::collections::{BTreeSet, HashMap};
 use std::path::PathBuf;
@@ -19,12 +19,11 @@ use super::committer::HandoverCommitter;
 use super::journal::HandoverJournal;
 use super::message::{self, Outgoing};
 use super::smtp::{self, SendError, SmtpSettings};
+use super::pacer::Pacer;
+use super::writer::MessageWriter;
 use super::{files, outbox};
 use crate::config::Config;
 use crate::entities::{outbox as outbox_row, recipient};
-use crate::spotlights::compose::{compose_tracked, Composer, RecipientVars};
-use crate::spotlights::links::LinkTable;
-use crate::spotlights::render::RenderedEmail;
 use crate::spotlights::service;
 use crate::tracking::TokenKey;
 
@@ -46,15 +45,13 @@ pub enum Transport {
 pub struct OutboxWorker {
     db: DatabaseConnection,
     config: Arc<Config>,
-    key: TokenKey,
     id: String,
     wake: Arc<Notify>,
     pacer: Pacer,
     transport: Transport,
     from: Mailbox,
     host: String,
-    base: String,
-    composers: Mutex<HashMap<i32, Arc<Mutex<(Composer, LinkTable)>>>>,
+    writer: MessageWriter,
     journal: HandoverJournal,
     committer: HandoverCommitter,
     /// Recently read announcement statuses.
@@ -76,21 +73,20 @@ impl OutboxWorker {
         let from: Mailbox = config.mail.from.parse().map_err(|err| anyhow::anyhow!("mail_from is not valid: {err}"))?;
         let host = config.base_url.host_str().unwrap_or("localhost").to_owned();
         // Stable across restarts: a restarted server recognises its own handovers.
-        let id = server_id(&config.data_dir)?;
+        let id = super::journal::server_id(&config.data_dir)?;
         let journal = HandoverJournal::open(&config.data_dir.join("outbox-journal"))?;
         let committer = HandoverCommitter::spawn(db.clone(), id.clone());
+        let writer = MessageWriter::new(db.clone(), key, config.base_url.as_str().trim_end_matches('/'), &config.mail.organisation);
         Ok(OutboxWorker {
             pacer: Pacer::new(config.mail.rate_per_second),
-            base: config.base_url.as_str().trim_end_matches('/').to_owned(),
             db,
-            key,
             id,
             wake,
             transport,
             from,
             host,
             config,
-            composers: Mutex::new(HashMap::new()),
+            writer,
             committer,
             journal,
             statuses: Mutex::new(HashMap::new()),
@@ -115,7 +111,7 @@ impl OutboxWorker {
         for _ in 0..worker.config.mail.concurrency {
             tokio::spawn(worker.clone().run_sender(stop.clone()));
         }
-        tokio::spawn(worker.run_scheduler(stop));
+        tokio::spawn(super::scheduler::run(worker.db.clone(), worker.host.clone(), worker.wake.clone(), stop));
     }
 
     async fn run_sender(self: Arc<Self>, mut stop: watch::Receiver<bool>) {
@@ -173,34 +169,6 @@ impl OutboxWorker {
         }
     }
 
-    async fn run_scheduler(self: Arc<Self>, mut stop: watch::Receiver<bool>) {
-        while !*stop.borrow() {
-            match service::due(&self.db).await {
-                Ok(ids) => {
-                    for id in ids {
-                        match service::start_sending(&self.db, id, &self.host).await {
-                            Ok(report) => {
-                                tracing::info!(announcement = id, recipients = report.recipients, "scheduled announcement started");
-                                self.wake.notify_waiters();
-                            }
-                            // Another server started it first.
-                            Err(crate::error::AppError::Conflict(_)) => {}
-                            Err(err) => {
-                                tracing::warn!(announcement = id, error = %err, "scheduled announcement could not start");
-                                let _ = super::scheduled_failed(&self.db, id, &err.to_string()).await;
-                            }
-                        }
-                    }
-                }
-                Err(err) => tracing::warn!(error = %err, "could not look for scheduled announcements"),
-            }
-            tokio::select! {
-                _ = tokio::time::sleep(Duration::from_secs(1)) => {}
-                _ = stop.changed() => {}
-            }
-        }
-    }
-
     async fn deliver(
         &self,
         gate: &Gate,
@@ -209,7 +177,7 @@ impl OutboxWorker {
         people: &HashMap<i32, recipient::Model>,
         done: &mut Delivered,
     ) {
-        let (email, title) = match self.compose(&message, people).await {
+        let (email, title) = match self.writer.compose(&message, people).await {
             Ok(composed) => composed,
             Err(reason) => return self.failed(&message, SendError::Permanent(reason)).await,
         };
@@ -358,41 +326,6 @@ impl OutboxWorker {
             tracing::warn!(message = message.id, error = %db_err, "could not record the failed attempt; the lease will expire and it will be retried");
         }
     }
-
-    /// The email, and the announcement's title for the List-Id header.
-    async fn compose(&self, message: &outbox_row::Model, people: &HashMap<i32, recipient::Model>) -> Result<(RenderedEmail, Option<String>), String> {
-        let (Some(announcement_id), Some(recipient_id), "announcement") = (message.announcement_id, message.recipient_id, message.kind.as_str()) else {
-            let stored = RenderedEmail { subject: message.subject.clone(), html: message.html_body.clone(), text: message.text_body.clone() };
-            return Ok((stored, None));
-        };
-        let composer = self.composer(announcement_id).await.map_err(|err| err.to_string())?;
-        let person = match people.get(&recipient_id) {
-            Some(person) => person.clone(),
-            None => recipient::Entity::find_by_id(recipient_id)
-                .one(&self.db)
-                .await
-                .map_err(|err| err.to_string())?
-                .ok_or_else(|| "the recipient no longer exists".to_owned())?,
-        };
-        let vars = RecipientVars::new(&person.name, &person.email, &person.department, &person.location);
-        let mut guard = composer.lock().await;
-        let (composer, table) = &mut *guard;
-        let email = compose_tracked(&self.db, composer, table, &self.key, &self.base, recipient_id, &vars).await.map_err(|err| err.to_string())?;
-        Ok((email, Some(composer.announcement.title.clone())))
-    }
-
-    async fn composer(&self, id: i32) -> crate::error::Result<Arc<Mutex<(Composer, LinkTable)>>> {
-        let mut cache = self.composers.lock().await;
-        if let Some(found) = cache.get(&id) {
-            return Ok(found.clone());
-        }
-        let announcement = service::find(&self.db, id).await?;
-        let composer = Composer::load(&self.db, &self.config.mail.organisation, announcement).await?;
-        let table = LinkTable::load(&self.db, id).await?;
-        let entry = Arc::new(Mutex::new((composer, table)));
-        cache.insert(id, entry.clone());
-        Ok(entry)
-    }
 }
 
 /// A sender's SMTP connection, kept open between messages.
@@ -411,38 +344,3 @@ struct Delivered {
     written: Vec<i32>,
 }
 
-/// This data directory's server id, made on first start.
-fn server_id(data_dir: &std::path::Path) -> anyhow::Result<String> {
-    let path = data_dir.join("server-id");
-    if let Ok(existing) = std::fs::read_to_string(&path) {
-        if !existing.trim().is_empty() {
-            return Ok(existing.trim().to_owned());
-        }
-    }
-    let id = format!("herald-{}", crate::auth::password::random_secret(9));
-    std::fs::create_dir_all(data_dir)?;
-    std::fs::write(&path, &id)?;
-    Ok(id)
-}
-
-/// Spaces messages evenly to stay under the configured rate.
-struct Pacer {
-    interval: Duration,
-    next: std::sync::Mutex<Instant>,
-}
-
-impl Pacer {
-    fn new(per_second: u32) -> Pacer {
-        Pacer { interval: Duration::from_secs(1) / per_second.max(1), next: std::sync::Mutex::new(Instant::now()) }
-    }
-
-    async fn wait(&self) {
-        let at = {
-            let mut next = self.next.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-            let at = (*next).max(Instant::now());
-            *next = at + self.interval;
-            at
-        };
-        tokio::time::sleep_until(at.into()).await;
-    }
-}

@@ -12,8 +12,9 @@ use utoipa::ToSchema;
 
 use super::lists::{AddReport, ListView};
 use super::model::Audience;
-use super::service::{self, Delivery, RawAnnouncement};
-use super::{lists, templates};
+use super::service::{self, RawAnnouncement};
+use super::status::{self, Delivery};
+use super::{lists, sending, templates};
 use crate::auth::extract::{HrStaff, Require};
 use crate::delivery::bounces::{self, BounceOutcome, BounceReport};
 use crate::entities::announcement;
@@ -81,11 +82,11 @@ pub struct AnnouncementView {
 
 async fn view(state: &AppState, model: announcement::Model) -> Result<AnnouncementView> {
     let template = templates::find(&state.db, model.template_id).await?;
-    let (sendable, skipped) = service::audience_report(&state.db, model.id).await?;
+    let (sendable, skipped) = status::audience_report(&state.db, model.id).await?;
     Ok(AnnouncementView {
         collateral_ids: service::item_ids(&state.db, model.id).await?,
         audience: service::audience_of(&model),
-        delivery: service::delivery(&state.db, model.id).await?,
+        delivery: status::delivery(&state.db, model.id).await?,
         recipients: sendable,
         skipped: skipped.into_iter().map(|r| SkippedView { email: r.email, name: r.name, reason: r.skip_reason.unwrap_or_default() }).collect(),
         template: template.slug,
@@ -149,7 +150,7 @@ pub async fn get(_user: Require<HrStaff>, State(state): State<AppState>, Path(id
     responses((status = 202, description = "queued"), (status = 401), (status = 403), (status = 404), (status = 409), (status = 422)),
     security(("bearer" = [])))]
 pub async fn send(_user: Require<HrStaff>, State(state): State<AppState>, Path(id): Path<i32>) -> Result<(StatusCode, Json<serde_json::Value>)> {
-    let report = service::start_sending(&state.db, id, &host(&state)).await?;
+    let report = sending::start_sending(&state.db, id, &host(&state)).await?;
     state.mailer.wake();
     let body = json!({ "id": id, "status": "sending", "recipients": report.recipients, "skipped": report.skipped });
     Ok((StatusCode::ACCEPTED, Json(body)))

@@ -11,8 +11,11 @@ pub mod lists;
 pub mod model;
 pub mod page;
 mod pages;
+mod preview_pages;
 pub mod render;
+pub mod sending;
 pub mod service;
+pub mod status;
 mod template_pages;
 pub mod templates;
 mod list_pages;
@@ -28,10 +31,10 @@ pub fn router() -> Router<AppState> {
         .route("/spotlights/new", get(pages::new))
         .route("/spotlights/{id}", get(pages::show).post(pages::update))
         .route("/spotlights/{id}/edit", get(pages::edit))
-        .route("/spotlights/{id}/preview", get(pages::preview))
-        .route("/spotlights/{id}/preview/email", get(pages::preview_email))
-        .route("/spotlights/{id}/page", get(pages::page_preview))
-        .route("/spotlights/{id}/test", post(pages::send_test))
+        .route("/spotlights/{id}/preview", get(preview_pages::preview))
+        .route("/spotlights/{id}/preview/email", get(preview_pages::preview_email))
+        .route("/spotlights/{id}/page", get(preview_pages::page_preview))
+        .route("/spotlights/{id}/test", post(preview_pages::send_test))
         .route("/spotlights/{id}/send", post(pages::send))
         .route("/spotlights/{id}/schedule", post(pages::schedule))
         .route("/spotlights/{id}/state", post(pages::change_state))

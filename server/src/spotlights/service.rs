@@ -1,23 +1,16 @@
-//! Announcements: create and edit drafts, then send, schedule, pause, resume
-//! or cancel. Sending writes every recipient and one outbox row each in one
-//! transaction, before anything is delivered.
-
-use std::collections::HashSet;
+//! Announcements: create and edit drafts, schedule, pause, resume or cancel
+//! them. Sending is in [`super::sending`].
 
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect, TransactionTrait,
+    QueryOrder, TransactionTrait,
 };
-use serde::Serialize;
-use utoipa::ToSchema;
 
-use super::audience::{self, Skipped};
-use super::links::{item_key, LinkTable, SPOTLIGHT};
 use super::model::{check_text, AnnouncementInput, Audience, Status};
 use super::{lists, templates};
-use crate::entities::{announcement, announcement_item, collateral, outbox, recipient};
+use crate::entities::{announcement, announcement_item, collateral, outbox};
 use crate::error::{AppError, Result};
 
 /// The raw parts of an announcement, from a form or the API.
@@ -149,8 +142,8 @@ pub async fn update(db: &DatabaseConnection, model: announcement::Model, input: 
     Ok(model)
 }
 
-/// Featured items keep the version they had now; [`start_sending`] pins them again at send time.
-async fn pin_items(db: &impl ConnectionTrait, announcement_id: i32, ids: &[i32]) -> Result<()> {
+/// Featured items keep the version they had now; [`super::sending::start_sending`] pins them again at send time.
+pub(super) async fn pin_items(db: &impl ConnectionTrait, announcement_id: i32, ids: &[i32]) -> Result<()> {
     for (position, id) in ids.iter().enumerate() {
         let item = collateral::Entity::find_by_id(*id).one(db).await?.ok_or(AppError::NotFound)?;
         announcement_item::ActiveModel {
@@ -167,7 +160,7 @@ async fn pin_items(db: &impl ConnectionTrait, announcement_id: i32, ids: &[i32])
 }
 
 /// Moves the announcement from one of `from` to `to`; false when it was not in any of them.
-async fn transition(db: &impl ConnectionTrait, id: i32, from: &[Status], to: Status) -> Result<bool> {
+pub(super) async fn transition(db: &impl ConnectionTrait, id: i32, from: &[Status], to: Status) -> Result<bool> {
     let result = announcement::Entity::update_many()
         .col_expr(announcement::Column::Status, Expr::value(to.as_str()))
         .col_expr(announcement::Column::UpdatedAt, Expr::value(Utc::now()))
@@ -176,102 +169,6 @@ async fn transition(db: &impl ConnectionTrait, id: i32, from: &[Status], to: Sta
         .exec(db)
         .await?;
     Ok(result.rows_affected == 1)
-}
-
-#[derive(Clone, Debug, Default, Serialize, ToSchema)]
-pub struct SendReport {
-    pub recipients: usize,
-    pub skipped: usize,
-}
-
-/// Resolves the audience and queues one message per recipient, atomically:
-/// either every recipient is queued or none is. Only one caller can win the
-/// move out of draft/scheduled, so a double click or two servers never queue twice.
-pub async fn start_sending(db: &DatabaseConnection, id: i32, host: &str) -> Result<SendReport> {
-    let txn = db.begin().await?;
-    let model = find(&txn, id).await?;
-    if !transition(&txn, id, &[Status::Draft, Status::Scheduled], Status::Sending).await? {
-        return Err(AppError::Conflict(format!("This announcement is {}; only a draft or scheduled one can be sent.", model.status)));
-    }
-    let resolved = audience::resolve(&txn, &audience_of(&model)).await?;
-    if resolved.recipients.is_empty() {
-        return Err(AppError::Unprocessable("Nobody in this audience can be sent to. Check the audience and try again.".into()));
-    }
-    // Pin the items as they are now: that is the version recipients get.
-    let ids = item_ids(&txn, id).await?;
-    announcement_item::Entity::delete_many().filter(announcement_item::Column::AnnouncementId.eq(id)).exec(&txn).await?;
-    pin_items(&txn, id, &ids).await?;
-    let mut table = LinkTable::empty(id);
-    let mut targets = vec![(SPOTLIGHT.to_owned(), None)];
-    targets.extend(ids.iter().map(|cid| (item_key(*cid), Some(*cid))));
-    table.ensure(&txn, &targets).await?;
-
-    insert_recipients(&txn, id, &resolved.recipients, &resolved.skipped).await?;
-    queue_messages(&txn, id, host).await?;
-    announcement::Entity::update_many()
-        .col_expr(announcement::Column::StartedAt, Expr::value(Utc::now()))
-        .filter(announcement::Column::Id.eq(id))
-        .exec(&txn)
-        .await?;
-    txn.commit().await?;
-    Ok(SendReport { recipients: resolved.recipients.len(), skipped: resolved.skipped.len() })
-}
-
-async fn insert_recipients(db: &impl ConnectionTrait, id: i32, people: &[crate::entities::user::Model], skipped: &[Skipped]) -> Result<()> {
-    let mut seen = HashSet::new();
-    let sendable = people.iter().map(|p| (Some(p.id), p.email.clone(), p.name.clone(), p.department.clone(), p.location.clone(), None));
-    let reported = skipped.iter().map(|s| (None, s.email.clone(), s.name.clone(), String::new(), String::new(), Some(s.reason.clone())));
-    let rows: Vec<_> = sendable
-        .chain(reported)
-        // One row per address: a person named twice, or a bad address named twice, is one entry.
-        .filter(|row| seen.insert(if row.1.is_empty() { format!("~{}", row.2) } else { row.1.clone() }))
-        .map(|(user_id, email, name, department, location, skip_reason)| recipient::ActiveModel {
-            announcement_id: Set(id),
-            user_id: Set(user_id),
-            email: Set(if email.is_empty() { format!("({name})") } else { email }),
-            name: Set(name),
-            department: Set(department),
-            location: Set(location),
-            skip_reason: Set(skip_reason),
-            ..Default::default()
-        })
-        .collect();
-    for chunk in rows.chunks(400) {
-        recipient::Entity::insert_many(chunk.to_vec()).exec_without_returning(db).await?;
-    }
-    Ok(())
-}
-
-async fn queue_messages(db: &impl ConnectionTrait, id: i32, host: &str) -> Result<()> {
-    let recipients = recipient::Entity::find()
-        .filter(recipient::Column::AnnouncementId.eq(id))
-        .filter(recipient::Column::SkipReason.is_null())
-        .all(db)
-        .await?;
-    let now = Utc::now();
-    let rows: Vec<_> = recipients
-        .iter()
-        .map(|r| outbox::ActiveModel {
-            kind: Set("announcement".into()),
-            announcement_id: Set(Some(id)),
-            recipient_id: Set(Some(r.id)),
-            to_email: Set(r.email.clone()),
-            to_name: Set(r.name.clone()),
-            subject: Set(String::new()),
-            text_body: Set(String::new()),
-            html_body: Set(String::new()),
-            status: Set("queued".into()),
-            attempts: Set(0),
-            next_attempt_at: Set(now),
-            message_id: Set(format!("<herald.a{id}.r{}.{}@{host}>", r.id, crate::auth::password::random_secret(6).to_lowercase())),
-            created_at: Set(now),
-            ..Default::default()
-        })
-        .collect();
-    for chunk in rows.chunks(300) {
-        outbox::Entity::insert_many(chunk.to_vec()).exec_without_returning(db).await?;
-    }
-    Ok(())
 }
 
 pub async fn schedule(db: &DatabaseConnection, id: i32, at: DateTime<Utc>) -> Result<()> {
@@ -349,121 +246,6 @@ pub async fn complete_if_done(db: &DatabaseConnection, id: i32) -> Result<bool> 
             .await?;
     }
     Ok(done)
-}
-
-/// Delivery counts as HR and the API see them.
-#[derive(Clone, Copy, Debug, Default, Serialize, ToSchema, PartialEq, Eq)]
-pub struct Delivery {
-    /// Waiting or being delivered right now.
-    pub queued: u64,
-    pub sent: u64,
-    pub failed: u64,
-    pub bounced: u64,
-    pub cancelled: u64,
-}
-
-impl Delivery {
-    pub fn total(&self) -> u64 {
-        self.queued + self.sent + self.failed + self.bounced + self.cancelled
-    }
-
-    /// Finished share, 0–100, for the progress bar.
-    pub fn percent_done(&self) -> u64 {
-        let total = self.total();
-        if total == 0 { 0 } else { (total - self.queued) * 100 / total }
-    }
-}
-
-pub async fn delivery(db: &impl ConnectionTrait, id: i32) -> Result<Delivery> {
-    let rows: Vec<(String, i64)> = outbox::Entity::find()
-        .select_only()
-        .column(outbox::Column::Status)
-        .column_as(outbox::Column::Id.count(), "n")
-        .filter(outbox::Column::AnnouncementId.eq(id))
-        .filter(outbox::Column::Kind.eq("announcement"))
-        .group_by(outbox::Column::Status)
-        .into_tuple()
-        .all(db)
-        .await?;
-    let mut delivery = Delivery::default();
-    for (status, n) in rows {
-        let n = n as u64;
-        match status.as_str() {
-            "queued" | "sending" | "handover" => delivery.queued += n,
-            "sent" => delivery.sent += n,
-            "failed" => delivery.failed += n,
-            "bounced" => delivery.bounced += n,
-            _ => delivery.cancelled += n,
-        }
-    }
-    Ok(delivery)
-}
-
-/// A recipient with their delivery status, for HR's table.
-#[derive(Clone, Debug, Serialize, ToSchema)]
-pub struct RecipientStatus {
-    pub id: i32,
-    pub email: String,
-    pub name: String,
-    pub department: String,
-    /// queued, sent, failed, bounced, cancelled, or skipped.
-    pub delivery: String,
-    pub reason: Option<String>,
-    pub opened_at: Option<DateTime<Utc>>,
-    pub visited_at: Option<DateTime<Utc>>,
-    pub clicked_at: Option<DateTime<Utc>>,
-}
-
-pub async fn recipients(db: &DatabaseConnection, id: i32, limit: u64) -> Result<Vec<RecipientStatus>> {
-    let people = recipient::Entity::find()
-        .filter(recipient::Column::AnnouncementId.eq(id))
-        .order_by_asc(recipient::Column::Id)
-        .limit(limit)
-        .all(db)
-        .await?;
-    let messages = outbox::Entity::find().filter(outbox::Column::AnnouncementId.eq(id)).filter(outbox::Column::Kind.eq("announcement")).all(db).await?;
-    let by_recipient: std::collections::HashMap<i32, &outbox::Model> =
-        messages.iter().filter_map(|m| m.recipient_id.map(|r| (r, m))).collect();
-    Ok(people
-        .into_iter()
-        .map(|person| {
-            let message = by_recipient.get(&person.id);
-            let delivery = match (&person.skip_reason, message) {
-                (Some(_), _) => "skipped".to_owned(),
-                (None, Some(m)) if m.status == "sending" || m.status == "handover" => "queued".to_owned(),
-                (None, Some(m)) => m.status.clone(),
-                (None, None) => "queued".to_owned(),
-            };
-            let reason = person.skip_reason.clone().or_else(|| message.and_then(|m| if m.status == "sent" { None } else { m.last_reply.clone() }));
-            RecipientStatus {
-                id: person.id,
-                email: person.email,
-                name: person.name,
-                department: person.department,
-                delivery,
-                reason,
-                opened_at: person.first_opened_at,
-                visited_at: person.first_visited_at,
-                clicked_at: person.first_clicked_at,
-            }
-        })
-        .collect())
-}
-
-/// How many people an announcement can be sent to, and who was left out.
-pub async fn audience_report(db: &impl ConnectionTrait, id: i32) -> Result<(u64, Vec<recipient::Model>)> {
-    let sendable = recipient::Entity::find()
-        .filter(recipient::Column::AnnouncementId.eq(id))
-        .filter(recipient::Column::SkipReason.is_null())
-        .count(db)
-        .await?;
-    let skipped = recipient::Entity::find()
-        .filter(recipient::Column::AnnouncementId.eq(id))
-        .filter(recipient::Column::SkipReason.is_not_null())
-        .order_by_asc(recipient::Column::Id)
-        .all(db)
-        .await?;
-    Ok((sendable, skipped))
 }
 
 /// Scheduled announcements whose time has come.

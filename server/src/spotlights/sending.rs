@@ -1,0 +1,114 @@
+//! Sending an announcement: the one transaction that resolves the audience,
+//! pins the featured versions and queues one outbox row per recipient.
+
+use std::collections::HashSet;
+
+use chrono::Utc;
+use sea_orm::sea_query::Expr;
+use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, TransactionTrait};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use super::audience::{self, Skipped};
+use super::links::{item_key, LinkTable, SPOTLIGHT};
+use super::model::Status;
+use super::service::{audience_of, find, item_ids, pin_items, transition};
+use crate::entities::{announcement, announcement_item, outbox, recipient};
+use crate::error::{AppError, Result};
+
+#[derive(Clone, Debug, Default, Serialize, ToSchema)]
+pub struct SendReport {
+    pub recipients: usize,
+    pub skipped: usize,
+}
+
+/// Resolves the audience and queues one message per recipient, atomically:
+/// either every recipient is queued or none is. Only one caller can win the
+/// move out of draft/scheduled, so a double click or two servers never queue twice.
+pub async fn start_sending(db: &DatabaseConnection, id: i32, host: &str) -> Result<SendReport> {
+    let txn = db.begin().await?;
+    let model = find(&txn, id).await?;
+    if !transition(&txn, id, &[Status::Draft, Status::Scheduled], Status::Sending).await? {
+        return Err(AppError::Conflict(format!("This announcement is {}; only a draft or scheduled one can be sent.", model.status)));
+    }
+    let resolved = audience::resolve(&txn, &audience_of(&model)).await?;
+    if resolved.recipients.is_empty() {
+        return Err(AppError::Unprocessable("Nobody in this audience can be sent to. Check the audience and try again.".into()));
+    }
+    // Pin the items as they are now: that is the version recipients get.
+    let ids = item_ids(&txn, id).await?;
+    announcement_item::Entity::delete_many().filter(announcement_item::Column::AnnouncementId.eq(id)).exec(&txn).await?;
+    pin_items(&txn, id, &ids).await?;
+    let mut table = LinkTable::empty(id);
+    let mut targets = vec![(SPOTLIGHT.to_owned(), None)];
+    targets.extend(ids.iter().map(|cid| (item_key(*cid), Some(*cid))));
+    table.ensure(&txn, &targets).await?;
+
+    insert_recipients(&txn, id, &resolved.recipients, &resolved.skipped).await?;
+    queue_messages(&txn, id, host).await?;
+    announcement::Entity::update_many()
+        .col_expr(announcement::Column::StartedAt, Expr::value(Utc::now()))
+        .filter(announcement::Column::Id.eq(id))
+        .exec(&txn)
+        .await?;
+    txn.commit().await?;
+    Ok(SendReport { recipients: resolved.recipients.len(), skipped: resolved.skipped.len() })
+}
+
+async fn insert_recipients(db: &impl ConnectionTrait, id: i32, people: &[crate::entities::user::Model], skipped: &[Skipped]) -> Result<()> {
+    let mut seen = HashSet::new();
+    let sendable = people.iter().map(|p| (Some(p.id), p.email.clone(), p.name.clone(), p.department.clone(), p.location.clone(), None));
+    let reported = skipped.iter().map(|s| (None, s.email.clone(), s.name.clone(), String::new(), String::new(), Some(s.reason.clone())));
+    let rows: Vec<_> = sendable
+        .chain(reported)
+        // One row per address: a person named twice, or a bad address named twice, is one entry.
+        .filter(|row| seen.insert(if row.1.is_empty() { format!("~{}", row.2) } else { row.1.clone() }))
+        .map(|(user_id, email, name, department, location, skip_reason)| recipient::ActiveModel {
+            announcement_id: Set(id),
+            user_id: Set(user_id),
+            email: Set(if email.is_empty() { format!("({name})") } else { email }),
+            name: Set(name),
+            department: Set(department),
+            location: Set(location),
+            skip_reason: Set(skip_reason),
+            ..Default::default()
+        })
+        .collect();
+    for chunk in rows.chunks(400) {
+        recipient::Entity::insert_many(chunk.to_vec()).exec_without_returning(db).await?;
+    }
+    Ok(())
+}
+
+async fn queue_messages(db: &impl ConnectionTrait, id: i32, host: &str) -> Result<()> {
+    let recipients = recipient::Entity::find()
+        .filter(recipient::Column::AnnouncementId.eq(id))
+        .filter(recipient::Column::SkipReason.is_null())
+        .all(db)
+        .await?;
+    let now = Utc::now();
+    let rows: Vec<_> = recipients
+        .iter()
+        .map(|r| outbox::ActiveModel {
+            kind: Set("announcement".into()),
+            announcement_id: Set(Some(id)),
+            recipient_id: Set(Some(r.id)),
+            to_email: Set(r.email.clone()),
+            to_name: Set(r.name.clone()),
+            subject: Set(String::new()),
+            text_body: Set(String::new()),
+            html_body: Set(String::new()),
+            status: Set("queued".into()),
+            attempts: Set(0),
+            next_attempt_at: Set(now),
+            message_id: Set(format!("<herald.a{id}.r{}.{}@{host}>", r.id, crate::auth::password::random_secret(6).to_lowercase())),
+            created_at: Set(now),
+            ..Default::default()
+        })
+        .collect();
+    for chunk in rows.chunks(300) {
+        outbox::Entity::insert_many(chunk.to_vec()).exec_without_returning(db).await?;
+    }
+    Ok(())
+}
+

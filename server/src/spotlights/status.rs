@@ -1,0 +1,126 @@
+//! Where an announcement stands: delivery counts for the progress bar and the
+//! API, each recipient's status for HR's table, and who was left out.
+
+use chrono::{DateTime, Utc};
+use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use crate::entities::{outbox, recipient};
+use crate::error::Result;
+
+/// Delivery counts as HR and the API see them.
+#[derive(Clone, Copy, Debug, Default, Serialize, ToSchema, PartialEq, Eq)]
+pub struct Delivery {
+    /// Waiting or being delivered right now.
+    pub queued: u64,
+    pub sent: u64,
+    pub failed: u64,
+    pub bounced: u64,
+    pub cancelled: u64,
+}
+
+impl Delivery {
+    pub fn total(&self) -> u64 {
+        self.queued + self.sent + self.failed + self.bounced + self.cancelled
+    }
+
+    /// Finished share, 0–100, for the progress bar.
+    pub fn percent_done(&self) -> u64 {
+        let total = self.total();
+        if total == 0 { 0 } else { (total - self.queued) * 100 / total }
+    }
+}
+
+pub async fn delivery(db: &impl ConnectionTrait, id: i32) -> Result<Delivery> {
+    let rows: Vec<(String, i64)> = outbox::Entity::find()
+        .select_only()
+        .column(outbox::Column::Status)
+        .column_as(outbox::Column::Id.count(), "n")
+        .filter(outbox::Column::AnnouncementId.eq(id))
+        .filter(outbox::Column::Kind.eq("announcement"))
+        .group_by(outbox::Column::Status)
+        .into_tuple()
+        .all(db)
+        .await?;
+    let mut delivery = Delivery::default();
+    for (status, n) in rows {
+        let n = n as u64;
+        match status.as_str() {
+            "queued" | "sending" | "handover" => delivery.queued += n,
+            "sent" => delivery.sent += n,
+            "failed" => delivery.failed += n,
+            "bounced" => delivery.bounced += n,
+            _ => delivery.cancelled += n,
+        }
+    }
+    Ok(delivery)
+}
+
+/// A recipient with their delivery status, for HR's table.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct RecipientStatus {
+    pub id: i32,
+    pub email: String,
+    pub name: String,
+    pub department: String,
+    /// queued, sent, failed, bounced, cancelled, or skipped.
+    pub delivery: String,
+    pub reason: Option<String>,
+    pub opened_at: Option<DateTime<Utc>>,
+    pub visited_at: Option<DateTime<Utc>>,
+    pub clicked_at: Option<DateTime<Utc>>,
+}
+
+pub async fn recipients(db: &DatabaseConnection, id: i32, limit: u64) -> Result<Vec<RecipientStatus>> {
+    let people = recipient::Entity::find()
+        .filter(recipient::Column::AnnouncementId.eq(id))
+        .order_by_asc(recipient::Column::Id)
+        .limit(limit)
+        .all(db)
+        .await?;
+    let messages = outbox::Entity::find().filter(outbox::Column::AnnouncementId.eq(id)).filter(outbox::Column::Kind.eq("announcement")).all(db).await?;
+    let by_recipient: std::collections::HashMap<i32, &outbox::Model> =
+        messages.iter().filter_map(|m| m.recipient_id.map(|r| (r, m))).collect();
+    Ok(people
+        .into_iter()
+        .map(|person| {
+            let message = by_recipient.get(&person.id);
+            let delivery = match (&person.skip_reason, message) {
+                (Some(_), _) => "skipped".to_owned(),
+                (None, Some(m)) if m.status == "sending" || m.status == "handover" => "queued".to_owned(),
+                (None, Some(m)) => m.status.clone(),
+                (None, None) => "queued".to_owned(),
+            };
+            let reason = person.skip_reason.clone().or_else(|| message.and_then(|m| if m.status == "sent" { None } else { m.last_reply.clone() }));
+            RecipientStatus {
+                id: person.id,
+                email: person.email,
+                name: person.name,
+                department: person.department,
+                delivery,
+                reason,
+                opened_at: person.first_opened_at,
+                visited_at: person.first_visited_at,
+                clicked_at: person.first_clicked_at,
+            }
+        })
+        .collect())
+}
+
+/// How many people an announcement can be sent to, and who was left out.
+pub async fn audience_report(db: &impl ConnectionTrait, id: i32) -> Result<(u64, Vec<recipient::Model>)> {
+    let sendable = recipient::Entity::find()
+        .filter(recipient::Column::AnnouncementId.eq(id))
+        .filter(recipient::Column::SkipReason.is_null())
+        .count(db)
+        .await?;
+    let skipped = recipient::Entity::find()
+        .filter(recipient::Column::AnnouncementId.eq(id))
+        .filter(recipient::Column::SkipReason.is_not_null())
+        .order_by_asc(recipient::Column::Id)
+        .all(db)
+        .await?;
+    Ok((sendable, skipped))
+}
+
