@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use sea_orm::{DatabaseConnection, EntityTrait};
-use tokio::sync::Mutex;
+use tokio::sync::{Mutex, RwLock};
 
 use crate::entities::{outbox as outbox_row, recipient};
 use crate::spotlights::compose::{compose_tracked, Composer, RecipientVars};
@@ -20,7 +20,8 @@ pub struct MessageWriter {
     key: TokenKey,
     base: String,
     organisation: String,
-    composers: Mutex<HashMap<i32, Arc<Mutex<(Composer, LinkTable)>>>>,
+    /// Per announcement: the compiled email, and its link targets.
+    composers: Mutex<HashMap<i32, Arc<(Composer, RwLock<LinkTable>)>>>,
 }
 
 impl MessageWriter {
@@ -44,13 +45,12 @@ impl MessageWriter {
                 .ok_or_else(|| "the recipient no longer exists".to_owned())?,
         };
         let vars = RecipientVars::new(&person.name, &person.email, &person.department, &person.location);
-        let mut guard = composer.lock().await;
-        let (composer, table) = &mut *guard;
+        let (composer, table) = &*composer;
         let email = compose_tracked(&self.db, composer, table, &self.key, &self.base, recipient_id, &vars).await.map_err(|err| err.to_string())?;
         Ok((email, Some(composer.announcement.title.clone())))
     }
 
-    async fn composer(&self, id: i32) -> crate::error::Result<Arc<Mutex<(Composer, LinkTable)>>> {
+    async fn composer(&self, id: i32) -> crate::error::Result<Arc<(Composer, RwLock<LinkTable>)>> {
         let mut cache = self.composers.lock().await;
         if let Some(found) = cache.get(&id) {
             return Ok(found.clone());
@@ -58,7 +58,7 @@ impl MessageWriter {
         let announcement = service::find(&self.db, id).await?;
         let composer = Composer::load(&self.db, &self.organisation, announcement).await?;
         let table = LinkTable::load(&self.db, id).await?;
-        let entry = Arc::new(Mutex::new((composer, table)));
+        let entry = Arc::new((composer, RwLock::new(table)));
         cache.insert(id, entry.clone());
         Ok(entry)
     }

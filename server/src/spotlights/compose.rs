@@ -192,28 +192,34 @@ pub fn finish(mut email: RenderedEmail, own_base: &str, links: &dyn LinkStyle) -
     email
 }
 
-/// Renders for a real recipient: tracked links, new web addresses registered first.
+/// Renders for a real recipient: tracked links, new web addresses registered
+/// first. Many senders render one announcement at once: they share the link
+/// table for reading and only take it for writing to store a new address.
 pub async fn compose_tracked(
     db: &impl ConnectionTrait,
     composer: &Composer,
-    table: &mut LinkTable,
+    table: &tokio::sync::RwLock<LinkTable>,
     key: &crate::tracking::TokenKey,
     base: &str,
     recipient_id: i32,
     vars: &RecipientVars,
 ) -> Result<RenderedEmail> {
-    let rendered = {
-        let links = super::links::TrackedLinks { key, base, recipient_id, table };
-        composer.render(vars, &links)?
+    let (rendered, missing) = {
+        let table = table.read().await;
+        let links = super::links::TrackedLinks { key, base, recipient_id, table: &table };
+        let rendered = composer.render(vars, &links)?;
+        // Usually every web address already has its stored target; a new one
+        // (a placeholder that makes a per-person address) is stored first.
+        let missing: Vec<(String, Option<i32>)> =
+            external_urls(&rendered, base).into_iter().filter(|url| table.id(url).is_none()).map(|url| (url, None)).collect();
+        if missing.is_empty() {
+            return Ok(finish(rendered, base, &links));
+        }
+        (rendered, missing)
     };
-    // Usually every web address already has its stored target: one pass.
-    // A new one (a placeholder that makes a per-person address) is stored first.
-    let urls = external_urls(&rendered, base);
-    if urls.iter().any(|url| table.id(url).is_none()) {
-        let targets: Vec<_> = urls.into_iter().map(|url| (url, None)).collect();
-        table.ensure(db, &targets).await?;
-    }
-    let links = super::links::TrackedLinks { key, base, recipient_id, table };
+    table.write().await.ensure(db, &missing).await?;
+    let table = table.read().await;
+    let links = super::links::TrackedLinks { key, base, recipient_id, table: &table };
     Ok(finish(rendered, base, &links))
 }
 
