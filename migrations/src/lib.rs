@@ -8,6 +8,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261122_000001_accounts;
 mod m20261123_000002_library;
 mod m20261124_000003_spotlights;
+mod m20261124_000004_collateral_clicks;
 
 pub struct Migrator;
 
@@ -18,6 +19,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000001_accounts::Migration),
             Box::new(m20261123_000002_library::Migration),
             Box::new(m20261124_000003_spotlights::Migration),
+            Box::new(m20261124_000004_collateral_clicks::Migration),
         ]
     }
 }

@@ -487,3 +487,36 @@ async fn distribution_lists_import_from_csv_and_report_every_rejected_line() {
     let (status, _) = api.post("/lists", json!({"name": "Managers"})).await;
     assert_eq!(status, 409);
 }
+
+#[tokio::test]
+async fn the_library_sorts_by_what_recipients_opened_most() {
+    let app = TestApp::spawn().await;
+    people(&app, "reader", 1, "Readers").await;
+    let alpha = published_item(&app, "Alpha leave guide", "Leave.").await;
+    let beta = published_item(&app, "Beta leave guide", "More leave.").await;
+    let api = Api::new(&app).await;
+    let id = api.blast(json!({"title": "Guides", "subject": "Hi", "template": "new-policy", "collateral_ids": [alpha, beta], "audience": {"departments": ["Readers"]}})).await;
+    api.wait_for(id, "sent", 20).await;
+    let recipient = herald::entities::recipient::Entity::find()
+        .filter(herald::entities::recipient::Column::AnnouncementId.eq(id as i32))
+        .one(&app.state.db)
+        .await
+        .unwrap()
+        .unwrap();
+    let page = herald::spotlights::links::page_url(&app.state.tracking, "", recipient.id);
+    let client = app.browser();
+    for item in [beta, alpha, beta] {
+        assert_eq!(app.get(&client, &format!("{page}/items/{item}")).await.status(), 200);
+    }
+    let order = eventually("the index to count the opens", || async {
+        let found = api.get("/collateral/search?q=leave%20guide&sort=clicked").await;
+        let ids: Vec<i64> = found["hits"].as_array().unwrap().iter().map(|h| h["id"].as_i64().unwrap()).collect();
+        (ids == vec![beta as i64, alpha as i64]).then_some(ids)
+    })
+    .await;
+    assert_eq!(order.len(), 2);
+    let hr = app.signed_in(Role::HrStaff).await;
+    let html = app.get(&hr, "/library?q=leave&sort=clicked").await.text().await.unwrap();
+    assert!(html.contains("value=\"clicked\" selected"), "the sort menu offers and keeps it");
+    assert_eq!(app.get(&hr, "/library?sort=popular").await.status(), 400);
+}

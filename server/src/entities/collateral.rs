@@ -23,6 +23,8 @@ pub struct Model {
     pub review_date: Option<Date>,
     pub external_url: Option<String>,
     pub version: i32,
+    /// Times the item was opened from a spotlight.
+    pub clicks: i64,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

@@ -33,7 +33,7 @@ pub struct LibraryQuery {
     /// HR only: draft, published, archived or all (default: draft and published).
     #[serde(default)]
     pub status: String,
-    /// relevance (default) or newest.
+    /// relevance (default), newest, or clicked (most opened from spotlights).
     #[serde(default)]
     pub sort: String,
     pub page: Option<usize>,
@@ -58,7 +58,8 @@ impl LibraryQuery {
         let sort = match self.sort.as_str() {
             "" | "relevance" => Sort::Relevance,
             "newest" => Sort::Newest,
-            other => return Err(AppError::BadRequest(format!("unknown sort {other:?}; use relevance or newest"))),
+            "clicked" => Sort::MostClicked,
+            other => return Err(AppError::BadRequest(format!("unknown sort {other:?}; use relevance, newest or clicked"))),
         };
         Ok(SearchRequest {
             text: self.q.clone(),

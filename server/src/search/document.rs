@@ -21,6 +21,7 @@ pub fn build(fields: &Fields, item: &collateral::Model, attachment_text: &str) -
     doc.add_text(fields.category, &item.category);
     doc.add_text(fields.status, &item.status);
     doc.add_i64(fields.updated, item.updated_at.timestamp());
+    doc.add_u64(fields.clicks, item.clicks.max(0) as u64);
     doc.add_facet(fields.facets, Facet::from_path(["kind", item.kind.as_str()]));
     if !item.category.is_empty() {
         doc.add_facet(fields.facets, Facet::from_path(["category", item.category.as_str()]));

@@ -24,6 +24,8 @@ pub enum Sort {
     #[default]
     Relevance,
     Newest,
+    /// Most opened from spotlights first.
+    MostClicked,
 }
 
 /// Who is searching: decides which items may be found at all.
@@ -103,7 +105,10 @@ pub fn run(index: &Index, searcher: &Searcher, fields: &Fields, request: &Search
         facet_collector.add_facet(Facet::from(root));
     }
     let top = TopDocs::with_limit(per_page).and_offset(offset);
-    let (addresses, total, facet_counts): (Vec<(f32, DocAddress)>, usize, _) = if request.sort == Sort::Newest || !has_text {
+    let (addresses, total, facet_counts): (Vec<(f32, DocAddress)>, usize, _) = if request.sort == Sort::MostClicked {
+        let (docs, total, counts) = searcher.search(&query, &(top.order_by_fast_field::<u64>("clicks", Order::Desc), Count, facet_collector))?;
+        (docs.into_iter().map(|(_, address)| (0.0, address)).collect(), total, counts)
+    } else if request.sort == Sort::Newest || !has_text {
         let (docs, total, counts) = searcher.search(&query, &(top.order_by_fast_field::<i64>("updated", Order::Desc), Count, facet_collector))?;
         (docs.into_iter().map(|(_, address)| (0.0, address)).collect(), total, counts)
     } else {

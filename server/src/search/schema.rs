@@ -5,7 +5,7 @@ use tantivy::schema::{
     FacetOptions, Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, FAST, INDEXED, STORED, STRING,
 };
 
-pub const SCHEMA_VERSION: &str = "v1";
+pub const SCHEMA_VERSION: &str = "v2";
 
 /// Weighted full-text fields: title and tags count most (BM25 × boost).
 pub const TITLE_BOOST: f32 = 3.0;
@@ -29,6 +29,7 @@ pub struct Fields {
     pub location: Field,
     pub facets: Field,
     pub updated: Field,
+    pub clicks: Field,
 }
 
 impl Fields {
@@ -63,6 +64,7 @@ pub fn build() -> (Schema, Fields) {
         location: builder.add_text_field("location", STRING),
         facets: builder.add_facet_field("facets", FacetOptions::default()),
         updated: builder.add_i64_field("updated", FAST | STORED),
+        clicks: builder.add_u64_field("clicks", FAST),
     };
     (builder.build(), fields)
 }

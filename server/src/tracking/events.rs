@@ -5,7 +5,7 @@ use chrono::Utc;
 use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 
-use crate::entities::{recipient, tracking_event};
+use crate::entities::{collateral, recipient, tracking_event};
 use crate::error::Result;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -56,6 +56,9 @@ pub async fn record(db: &impl ConnectionTrait, event: Event<'_>) -> Result<bool>
     })
     .exec_without_returning(db)
     .await?;
+    if let (EventKind::Asset, Some(collateral_id)) = (event.kind, event.collateral_id) {
+        count_open(db, collateral_id).await?;
+    }
     let column = match event.kind {
         EventKind::Open => recipient::Column::FirstOpenedAt,
         EventKind::Click => recipient::Column::FirstClickedAt,
@@ -71,4 +74,15 @@ pub async fn record(db: &impl ConnectionTrait, event: Event<'_>) -> Result<bool>
         .rows_affected
         == 1;
     Ok(first && matches!(event.kind, EventKind::Visit | EventKind::Asset | EventKind::Download))
+}
+
+/// One more opening of a library item from a spotlight; the search index
+/// follows through the change log, so the "most clicked" sort sees it.
+async fn count_open(db: &impl ConnectionTrait, collateral_id: i32) -> Result<()> {
+    collateral::Entity::update_many()
+        .col_expr(collateral::Column::Clicks, Expr::col(collateral::Column::Clicks).add(1))
+        .filter(collateral::Column::Id.eq(collateral_id))
+        .exec(db)
+        .await?;
+    crate::library::service::record_change(db, collateral_id).await
 }
