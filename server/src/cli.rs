@@ -59,7 +59,7 @@ win over the file. See docs/herald.toml.example.")]
     /// Score texts for sentiment: one text per line on standard input, one JSON object per line out
     /// ({"compound": -1..1, "label": "negative|neutral|positive"}); offline, the scorer comments get.
     Sentiment,
-    /// Fill an empty library with realistic demo content.
+    /// Fill an empty library with realistic demo content, demo employees, lists and a draft spotlight.
     Demo {
         /// How many collateral items to generate.
         #[arg(long, default_value_t = 250)]
@@ -67,6 +67,9 @@ win over the file. See docs/herald.toml.example.")]
         /// Seed of the generator: the same seed gives the same library.
         #[arg(long, default_value_t = 1)]
         seed: u64,
+        /// How many demo employees to add (spotlights need someone to send to).
+        #[arg(long, default_value_t = 60)]
+        people: usize,
     },
 }
 
@@ -211,7 +214,7 @@ async fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Command::Reindex => reindex(load_config(&cli, None)?).await,
         Command::Sentiment => sentiment(),
-        Command::Demo { collateral, seed } => demo(load_config(&cli, None)?, *collateral, *seed).await,
+        Command::Demo { collateral, seed, people } => demo(load_config(&cli, None)?, *collateral, *seed, *people).await,
         Command::Token(TokenCommand::Create { email, name }) => {
             let db = connect_migrated(&load_config(&cli, None)?).await?;
             let user = service::find_by_email(&db, email).await?.with_context(|| format!("no user with email {email}"))?;
@@ -343,12 +346,20 @@ async fn reindex(config: Config) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-async fn demo(config: Config, collateral: usize, seed: u64) -> anyhow::Result<ExitCode> {
+async fn demo(config: Config, collateral: usize, seed: u64, people: usize) -> anyhow::Result<ExitCode> {
     let db = connect_migrated(&config).await?;
     let bar = progress_bar("items");
     let summary = crate::library::demo::fill(&db, collateral, seed, advance(&bar)).await?;
     bar.finish_and_clear();
     println!("Added {} library items.", summary.collateral);
+    crate::spotlights::templates::ensure_defaults(&db).await?;
+    let spotlights = crate::spotlights::demo::fill(&db, summary.owner, people).await?;
+    println!(
+        "Added {} demo employees, {} distribution lists and a draft spotlight (/spotlights/{}).",
+        spotlights.people,
+        spotlights.lists,
+        spotlights.announcement.unwrap_or_default()
+    );
     index_now_or_later(&config, &db).await
 }
 

@@ -140,6 +140,7 @@ async fn demo_fills_an_empty_library_once_and_reindex_rebuilds_it() {
     let (code, out, err) = ws.run(&["demo", "--collateral", "60"]);
     assert_eq!(code, 0, "{err}");
     assert!(out.contains("Added 60 library items.") && out.contains("Search index updated."), "{out}");
+    assert!(out.contains("Added 60 demo employees, 2 distribution lists and a draft spotlight (/spotlights/1)."), "{out}");
     let (code, _, err) = ws.run(&["demo"]);
     assert_eq!(code, 1);
     assert!(err.contains("already has 60 items"), "{err}");

@@ -14,6 +14,8 @@ const BATCH: usize = 500;
 
 pub struct DemoSummary {
     pub collateral: usize,
+    /// The HR person who owns the demo content.
+    pub owner: i32,
 }
 
 /// Refuses a library that already has items: demo data is for new installs and benchmarks.
@@ -41,7 +43,7 @@ pub async fn fill(db: &DatabaseConnection, count: usize, seed: u64, progress: im
         txn.commit().await?;
         progress(((batch_number * BATCH) + batch.len()) as u64, total);
     }
-    Ok(DemoSummary { collateral: items.len() })
+    Ok(DemoSummary { collateral: items.len(), owner: owner.id })
 }
 
 fn raw(item: &DemoItem) -> RawCollateral {

@@ -5,6 +5,7 @@
 pub mod api;
 pub mod audience;
 pub mod compose;
+pub mod demo;
 mod form;
 pub mod links;
 pub mod lists;
