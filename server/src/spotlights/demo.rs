@@ -53,16 +53,24 @@ pub async fn fill(db: &DatabaseConnection, owner: i32, count: usize) -> anyhow::
     lists::add_members(db, committee.id, &pick(7)).await?;
     lists::add_members(db, managers.id, &pick(5)).await?;
 
-    let benefits: Vec<i32> = collateral::Entity::find()
-        .select_only()
-        .column(collateral::Column::Id)
-        .filter(collateral::Column::Status.eq("published"))
-        .filter(collateral::Column::Kind.eq("benefit"))
-        .order_by_asc(collateral::Column::Id)
-        .limit(2)
-        .into_tuple()
-        .all(db)
-        .await?;
+    // Dental items first: the demo spotlight is about dental coverage.
+    let mut benefits: Vec<i32> = vec![];
+    for dental_only in [true, false] {
+        let mut query = collateral::Entity::find()
+            .select_only()
+            .column(collateral::Column::Id)
+            .filter(collateral::Column::Status.eq("published"))
+            .filter(collateral::Column::Kind.eq("benefit"));
+        if dental_only {
+            query = query.filter(collateral::Column::Title.contains("ental"));
+        }
+        let found: Vec<i32> = query.order_by_asc(collateral::Column::Id).limit(2).into_tuple().all(db).await?;
+        for id in found {
+            if benefits.len() < 2 && !benefits.contains(&id) {
+                benefits.push(id);
+            }
+        }
+    }
     let raw = RawAnnouncement {
         title: "Dental coverage for dependents".into(),
         subject: "{{ recipient.first_name }}, your dependents' dental coverage is changing".into(),
