@@ -142,6 +142,16 @@ impl Config {
         self.data_dir.join("uploads")
     }
 
+    /// The public base URL without its trailing slash, to put paths after.
+    pub fn public_base(&self) -> &str {
+        self.base_url.as_str().trim_end_matches('/')
+    }
+
+    /// The public host, for Message-IDs and List-Ids.
+    pub fn host(&self) -> &str {
+        self.base_url.host_str().unwrap_or("localhost")
+    }
+
     /// Where `.eml` files go when no SMTP server is configured.
     pub fn outbox_dir(&self) -> PathBuf {
         self.data_dir.join("outbox")

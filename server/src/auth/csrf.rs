@@ -42,6 +42,10 @@ pub fn login_token(jar: CookieJar, secure: bool) -> (CookieJar, String) {
     (jar.add(cookie), value)
 }
 
+/// The fields of a form that is only a button: nothing but its CSRF token.
+#[derive(Debug, serde::Deserialize)]
+pub struct EmptyForm {}
+
 /// A urlencoded form whose `csrf` field has been checked against the
 /// session (or, before login, the double-submit cookie).
 pub struct CsrfForm<T>(pub T);

@@ -9,7 +9,7 @@ pub mod session;
 pub mod throttle;
 pub mod tokens;
 
-pub use csrf::CsrfForm;
+pub use csrf::{CsrfForm, EmptyForm};
 pub use role::Role;
 pub use session::AuthSession;
 

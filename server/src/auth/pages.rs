@@ -9,7 +9,7 @@ use serde::Deserialize;
 use super::extract::CurrentUser;
 use super::password::{burn_verify_time, verify_password};
 use super::session::{self, removal_cookie, session_cookie, SESSION_COOKIE};
-use super::{csrf, throttle, tokens, CsrfForm};
+use super::{csrf, throttle, tokens, CsrfForm, EmptyForm};
 use crate::entities::api_token;
 use crate::error::{AppError, Result};
 use crate::state::AppState;
@@ -85,9 +85,6 @@ pub async fn login(State(state): State<AppState>, jar: CookieJar, CsrfForm(form)
     let target = if user.must_change_password { "/account/password".to_owned() } else { next };
     Ok((jar, Redirect::to(&target)).into_response())
 }
-
-#[derive(Debug, Deserialize)]
-pub struct EmptyForm {}
 
 pub async fn logout(
     State(state): State<AppState>,

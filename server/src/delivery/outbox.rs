@@ -2,8 +2,9 @@
 //! `queued → sending (claimed, with a lease) → handover (just before the
 //! final dot) → sent | queued (retry) | failed`, and later perhaps
 //! `sent → bounced`. Only `sending` leases can be taken over by another
-//! server: a `handover` message is settled by the server that handed it over. Every change is a conditional update,
-//! so two workers (or two servers) can never both own a message.
+//! server: a `handover` message is settled by the server that handed it over.
+//! Every change is a conditional update, so two workers (or two servers) can
+//! never both own a message.
 
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::sea_query::Expr;
@@ -11,6 +12,10 @@ use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseBackend, DatabaseConnection,
 
 use crate::entities::outbox;
 use crate::error::Result;
+
+/// The statuses of a message not yet delivered, failed or cancelled: HR sees
+/// them as "queued", and an announcement is not complete while any is left.
+pub const PENDING: [&str; 3] = ["queued", "sending", "handover"];
 
 /// Claims up to `limit` due messages for `worker`: queued ones whose time
 /// has come and ones whose previous owner's lease ran out. Announcement
@@ -108,7 +113,8 @@ pub async fn recover(db: &DatabaseConnection, worker: &str, journaled: &[i32]) -
     Ok((sent, requeued))
 }
 
-/// Gives claimed messages back to the queue untouched (their announcement was paused or cancelled).
+/// Gives a claimed message back to the queue untouched: its announcement was
+/// paused. (A cancel has already moved claimed messages to `cancelled`.)
 pub async fn release(db: &DatabaseConnection, id: i32, worker: &str) -> Result<()> {
     outbox::Entity::update_many()
         .col_expr(outbox::Column::Status, Expr::value("queued"))
@@ -117,20 +123,6 @@ pub async fn release(db: &DatabaseConnection, id: i32, worker: &str) -> Result<(
         .filter(outbox::Column::Id.eq(id))
         .filter(outbox::Column::Status.eq("sending"))
         .filter(outbox::Column::LockedBy.eq(worker))
-        .exec(db)
-        .await?;
-    // Cancelled meanwhile: the cancel only caught rows that were queued.
-    outbox::Entity::update_many()
-        .col_expr(outbox::Column::Status, Expr::value("cancelled"))
-        .filter(outbox::Column::Id.eq(id))
-        .filter(outbox::Column::Status.eq("queued"))
-        .filter(outbox::Column::AnnouncementId.in_subquery(
-            sea_orm::sea_query::Query::select()
-                .column(crate::entities::announcement::Column::Id)
-                .from(crate::entities::announcement::Entity)
-                .and_where(crate::entities::announcement::Column::Status.eq("cancelled"))
-                .to_owned(),
-        ))
         .exec(db)
         .await?;
     Ok(())

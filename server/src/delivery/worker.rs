@@ -71,12 +71,12 @@ impl OutboxWorker {
             None => Transport::Files(config.outbox_dir()),
         };
         let from: Mailbox = config.mail.from.parse().map_err(|err| anyhow::anyhow!("mail_from is not valid: {err}"))?;
-        let host = config.base_url.host_str().unwrap_or("localhost").to_owned();
+        let host = config.host().to_owned();
         // Stable across restarts: a restarted server recognises its own handovers.
         let id = super::journal::server_id(&config.data_dir)?;
         let journal = HandoverJournal::open(&config.data_dir.join("outbox-journal"))?;
         let committer = HandoverCommitter::spawn(db.clone(), id.clone());
-        let writer = MessageWriter::new(db.clone(), key, config.base_url.as_str().trim_end_matches('/'), &config.mail.organisation);
+        let writer = MessageWriter::new(db.clone(), key, config.public_base(), &config.mail.organisation);
         Ok(OutboxWorker {
             pacer: Pacer::new(config.mail.rate_per_second),
             db,

@@ -146,14 +146,11 @@ pub async fn upload(
     Ok(Redirect::to(&format!("/library/{}", item.slug)))
 }
 
-#[derive(serde::Deserialize)]
-pub struct EmptyForm {}
-
 pub async fn remove(
     _user: Require<HrStaff>,
     State(state): State<AppState>,
     Path((slug, id)): Path<(String, i32)>,
-    crate::auth::CsrfForm(_): crate::auth::CsrfForm<EmptyForm>,
+    crate::auth::CsrfForm(_): crate::auth::CsrfForm<crate::auth::EmptyForm>,
 ) -> Result<Redirect> {
     let item = service::find_by_slug(&state.db, &slug).await?;
     let row = attachment::Entity::find_by_id(id)

@@ -103,10 +103,6 @@ async fn view(state: &AppState, model: announcement::Model) -> Result<Announceme
     })
 }
 
-fn host(state: &AppState) -> String {
-    state.config.base_url.host_str().unwrap_or("localhost").to_owned()
-}
-
 /// Creates a draft announcement.
 #[utoipa::path(post, path = "/api/v1/announcements", tag = "spotlights", request_body = AnnouncementBody,
     responses((status = 201, body = Created), (status = 401), (status = 403), (status = 422)), security(("bearer" = [])))]
@@ -150,7 +146,7 @@ pub async fn get(_user: Require<HrStaff>, State(state): State<AppState>, Path(id
     responses((status = 202, description = "queued"), (status = 401), (status = 403), (status = 404), (status = 409), (status = 422)),
     security(("bearer" = [])))]
 pub async fn send(_user: Require<HrStaff>, State(state): State<AppState>, Path(id): Path<i32>) -> Result<(StatusCode, Json<serde_json::Value>)> {
-    let report = sending::start_sending(&state.db, id, &host(&state)).await?;
+    let report = sending::start_sending(&state.db, id, state.config.host()).await?;
     state.mailer.wake();
     let body = json!({ "id": id, "status": "sending", "recipients": report.recipients, "skipped": report.skipped });
     Ok((StatusCode::ACCEPTED, Json(body)))

@@ -149,7 +149,3 @@ pub fn target_of(state: &AppState, recipient: &recipient::Model, link: &announce
         None => link.url.clone(),
     }
 }
-
-pub fn base_url(state: &AppState) -> String {
-    state.config.base_url.as_str().trim_end_matches('/').to_owned()
-}

@@ -9,7 +9,7 @@ use serde::Deserialize;
 use super::lists::{self, AddReport};
 use crate::auth::csrf;
 use crate::auth::extract::{HrStaff, Require};
-use crate::auth::{AuthSession, CsrfForm};
+use crate::auth::{AuthSession, CsrfForm, EmptyForm};
 use crate::entities::{distribution_list, user};
 use crate::error::{AppError, Result};
 use crate::state::AppState;
@@ -122,10 +122,7 @@ pub async fn remove(_user: Require<HrStaff>, State(state): State<AppState>, Path
     Ok(Redirect::to(&format!("/lists/{id}")))
 }
 
-#[derive(Debug, Deserialize)]
-pub struct Confirm {}
-
-pub async fn delete(_user: Require<HrStaff>, State(state): State<AppState>, Path(id): Path<i32>, CsrfForm(_): CsrfForm<Confirm>) -> Result<Redirect> {
+pub async fn delete(_user: Require<HrStaff>, State(state): State<AppState>, Path(id): Path<i32>, CsrfForm(_): CsrfForm<EmptyForm>) -> Result<Redirect> {
     let list = lists::find(&state.db, id).await?;
     lists::delete(&state.db, list).await?;
     Ok(Redirect::to("/lists"))

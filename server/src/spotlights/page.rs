@@ -16,6 +16,7 @@ use crate::error::{AppError, Result};
 use crate::library::markdown;
 use crate::state::AppState;
 use crate::tracking::events::{self, Event, EventKind};
+use crate::tracking::routes::user_agent;
 use crate::tracking::Purpose;
 use crate::web::layout::{render, Layout};
 
@@ -51,10 +52,6 @@ async fn visitor(state: &AppState, token: &str) -> Result<(recipient::Model, ann
     Ok((recipient, announcement))
 }
 
-fn user_agent(headers: &HeaderMap) -> &str {
-    crate::tracking::routes::user_agent(headers)
-}
-
 pub async fn show(State(state): State<AppState>, Path(token): Path<String>, headers: HeaderMap) -> Result<Html<String>> {
     let (recipient, announcement) = visitor(&state, &token).await?;
     let first = events::record(&state.db, Event { kind: EventKind::Visit, recipient: &recipient, link_id: None, collateral_id: None, user_agent: user_agent(&headers) }).await?;
@@ -80,7 +77,7 @@ async fn tell_sender(state: &AppState, announcement: &announcement::Model, recip
     let text = format!("{} opened your spotlight “{}”.", recipient.name, announcement.title);
     crate::notifications::notify(&state.db, announcement.created_by, &text, &url).await?;
     if let Some(sender) = crate::entities::user::Entity::find_by_id(announcement.created_by).one(&state.db).await? {
-        let link = format!("{}{url}", super::links::base_url(state));
+        let link = format!("{}{url}", state.config.public_base());
         let email = super::render::RenderedEmail {
             subject: format!("{} opened “{}”", recipient.name, announcement.title),
             text: format!("{text}\n\nSee who else has: {link}\n"),
@@ -90,8 +87,7 @@ async fn tell_sender(state: &AppState, announcement: &announcement::Model, recip
                 link
             ),
         };
-        let host = state.config.base_url.host_str().unwrap_or("localhost").to_owned();
-        crate::delivery::queue_message(&state.db, "notification", &sender.email, &sender.name, &email, &host).await?;
+        crate::delivery::queue_message(&state.db, "notification", &sender.email, &sender.name, &email, state.config.host()).await?;
         state.mailer.wake();
     }
     Ok(())

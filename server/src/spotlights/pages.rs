@@ -16,7 +16,7 @@ use super::service::{self, RawAnnouncement};
 use super::status::{self, Delivery, RecipientStatus};
 use super::{lists, sending, templates};
 use crate::auth::extract::{HrStaff, Require};
-use crate::auth::{AuthSession, CsrfForm, Role};
+use crate::auth::{AuthSession, CsrfForm, EmptyForm, Role};
 use crate::entities::{announcement, spotlight_template, user};
 use crate::error::{AppError, Result};
 use crate::search::{SearchRequest, Sort, Viewer};
@@ -257,12 +257,8 @@ pub async fn progress(_user: Require<HrStaff>, State(state): State<AppState>, Pa
     Ok(Json(serde_json::json!({ "status": model.status, "delivery": delivery, "percent": delivery.percent_done() })))
 }
 
-#[derive(Debug, Deserialize)]
-pub struct Confirm {}
-
-pub async fn send(_user: Require<HrStaff>, State(state): State<AppState>, Path(id): Path<i32>, CsrfForm(_): CsrfForm<Confirm>) -> Result<Redirect> {
-    let host = state.config.base_url.host_str().unwrap_or("localhost").to_owned();
-    sending::start_sending(&state.db, id, &host).await?;
+pub async fn send(_user: Require<HrStaff>, State(state): State<AppState>, Path(id): Path<i32>, CsrfForm(_): CsrfForm<EmptyForm>) -> Result<Redirect> {
+    sending::start_sending(&state.db, id, state.config.host()).await?;
     state.mailer.wake();
     Ok(Redirect::to(&format!("/spotlights/{id}")))
 }

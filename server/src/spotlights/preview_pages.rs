@@ -9,7 +9,7 @@ use sea_orm::EntityTrait;
 use serde::Deserialize;
 
 use super::compose::{Composer, RecipientVars};
-use super::links::{base_url, PreviewLinks};
+use super::links::PreviewLinks;
 use super::page::SpotlightPage;
 use super::service;
 use crate::auth::extract::{HrStaff, Require};
@@ -38,8 +38,7 @@ async fn preview_person(state: &AppState, auth: &AuthSession, email: &str) -> Re
 
 async fn render_for(state: &AppState, model: announcement::Model, person: &user::Model) -> Result<super::render::RenderedEmail> {
     let composer = Composer::load(&state.db, &state.config.mail.organisation, model).await?;
-    let base = base_url(state);
-    let links = PreviewLinks { base: &base, announcement_id: composer.announcement.id, slugs: composer.slugs() };
+    let links = PreviewLinks { base: state.config.public_base(), announcement_id: composer.announcement.id, slugs: composer.slugs() };
     composer.render(&RecipientVars::new(&person.name, &person.email, &person.department, &person.location), &links)
 }
 
@@ -107,8 +106,7 @@ pub async fn send_test(user: Require<HrStaff>, State(state): State<AppState>, Pa
     let mut email = render_for(&state, model, &person).await?;
     email.subject = format!("[Test] {}", email.subject);
     let me = &user.user().user;
-    let host = state.config.base_url.host_str().unwrap_or("localhost").to_owned();
-    crate::delivery::queue_message(&state.db, "test", &me.email, &me.name, &email, &host).await?;
+    crate::delivery::queue_message(&state.db, "test", &me.email, &me.name, &email, state.config.host()).await?;
     state.mailer.wake();
     Ok(Redirect::to(&format!("/spotlights/{id}?flash=test")))
 }

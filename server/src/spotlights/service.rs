@@ -231,7 +231,7 @@ pub async fn cancel(db: &DatabaseConnection, id: i32) -> Result<()> {
 pub async fn complete_if_done(db: &DatabaseConnection, id: i32) -> Result<bool> {
     let pending = outbox::Entity::find()
         .filter(outbox::Column::AnnouncementId.eq(id))
-        .filter(outbox::Column::Status.is_in(["queued", "sending", "handover"]))
+        .filter(outbox::Column::Status.is_in(crate::delivery::outbox::PENDING))
         .count(db)
         .await?;
     if pending > 0 {

@@ -6,6 +6,7 @@ use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, Pag
 use serde::Serialize;
 use utoipa::ToSchema;
 
+use crate::delivery::outbox::PENDING;
 use crate::entities::{outbox, recipient};
 use crate::error::Result;
 
@@ -47,7 +48,7 @@ pub async fn delivery(db: &impl ConnectionTrait, id: i32) -> Result<Delivery> {
     for (status, n) in rows {
         let n = n as u64;
         match status.as_str() {
-            "queued" | "sending" | "handover" => delivery.queued += n,
+            pending if PENDING.contains(&pending) => delivery.queued += n,
             "sent" => delivery.sent += n,
             "failed" => delivery.failed += n,
             "bounced" => delivery.bounced += n,
@@ -79,7 +80,9 @@ pub async fn recipients(db: &DatabaseConnection, id: i32, limit: u64) -> Result<
         .limit(limit)
         .all(db)
         .await?;
-    let messages = outbox::Entity::find().filter(outbox::Column::AnnouncementId.eq(id)).filter(outbox::Column::Kind.eq("announcement")).all(db).await?;
+    // Only the messages of the people shown, not the whole blast.
+    let ids: Vec<i32> = people.iter().map(|person| person.id).collect();
+    let messages = outbox::Entity::find().filter(outbox::Column::RecipientId.is_in(ids)).all(db).await?;
     let by_recipient: std::collections::HashMap<i32, &outbox::Model> =
         messages.iter().filter_map(|m| m.recipient_id.map(|r| (r, m))).collect();
     Ok(people
@@ -88,7 +91,7 @@ pub async fn recipients(db: &DatabaseConnection, id: i32, limit: u64) -> Result<
             let message = by_recipient.get(&person.id);
             let delivery = match (&person.skip_reason, message) {
                 (Some(_), _) => "skipped".to_owned(),
-                (None, Some(m)) if m.status == "sending" || m.status == "handover" => "queued".to_owned(),
+                (None, Some(m)) if PENDING.contains(&m.status.as_str()) => "queued".to_owned(),
                 (None, Some(m)) => m.status.clone(),
                 (None, None) => "queued".to_owned(),
             };

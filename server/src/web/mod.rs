@@ -26,13 +26,10 @@ pub fn notifications_router() -> Router<AppState> {
     Router::new().route("/notifications/read", axum::routing::post(notifications_read))
 }
 
-#[derive(serde::Deserialize)]
-struct Confirm {}
-
 async fn notifications_read(
     State(state): State<AppState>,
     CurrentUser(auth): CurrentUser,
-    crate::auth::CsrfForm(_): crate::auth::CsrfForm<Confirm>,
+    crate::auth::CsrfForm(_): crate::auth::CsrfForm<crate::auth::EmptyForm>,
 ) -> Result<axum::response::Redirect> {
     crate::notifications::mark_all_read(&state.db, auth.user.id).await?;
     Ok(axum::response::Redirect::to("/"))
