@@ -36,3 +36,47 @@ document.addEventListener("submit", (event) => {
   };
   setTimeout(tick, 1000);
 })();
+
+// Copy buttons: `data-copy` holds the text to put on the clipboard.
+document.addEventListener("click", async (event) => {
+  const button = event.target.closest("[data-copy]");
+  if (!button) return;
+  const label = button.textContent;
+  try {
+    await navigator.clipboard.writeText(button.dataset.copy);
+    button.textContent = "Copied";
+  } catch (_) {
+    button.textContent = "Select and copy";
+  }
+  setTimeout(() => { button.textContent = label; }, 1500);
+});
+
+// The live character counter of a social post, counted the way the chosen
+// channel counts (server/src/sharing/channels.rs does the same on submit).
+(() => {
+  const body = document.querySelector("textarea[data-counter]");
+  if (!body) return;
+  const counter = document.getElementById(body.dataset.counter);
+  const channel = document.getElementById(body.dataset.channel);
+  const count = () => {
+    const option = channel.selectedOptions[0];
+    if (!option || !option.dataset.limit) {
+      counter.textContent = "Choose a channel to see how long the post may be.";
+      counter.classList.remove("over");
+      return;
+    }
+    const limit = Number(option.dataset.limit);
+    const linkLength = Number(option.dataset.linkLength);
+    const placeholder = "x".repeat(linkLength);
+    let text = body.value.trim();
+    text = text.includes("{link}") ? text.split("{link}").join(placeholder) : (text ? `${text}\n${placeholder}` : placeholder);
+    // Addresses HR typed count as the channel counts links too.
+    const fixed = option.dataset.linkFixed === "1";
+    const length = text.split(/(\s+)/).reduce((sum, word) => sum + (fixed && /^https?:\/\//.test(word) ? linkLength : [...word].length), 0);
+    counter.textContent = `${length} / ${limit} characters, link included`;
+    counter.classList.toggle("over", length > limit);
+  };
+  body.addEventListener("input", count);
+  channel.addEventListener("change", count);
+  count();
+})();

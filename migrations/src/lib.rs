@@ -5,10 +5,12 @@
 
 pub use sea_orm_migration::prelude::*;
 
+mod columns;
 mod m20261122_000001_accounts;
 mod m20261123_000002_library;
 mod m20261124_000003_spotlights;
 mod m20261124_000004_collateral_clicks;
+mod m20261125_000005_tracking;
 
 pub struct Migrator;
 
@@ -20,6 +22,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000002_library::Migration),
             Box::new(m20261124_000003_spotlights::Migration),
             Box::new(m20261124_000004_collateral_clicks::Migration),
+            Box::new(m20261125_000005_tracking::Migration),
         ]
     }
 }

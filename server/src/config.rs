@@ -20,6 +20,28 @@ pub struct Config {
     /// Email of the admin account created on first start.
     pub admin_email: String,
     pub mail: MailConfig,
+    /// Take the client address from `X-Forwarded-For` (only behind a proxy that sets it).
+    pub trust_forwarded_for: bool,
+    /// Where HR can post social spotlights straight from Herald.
+    pub social_destinations: Vec<SocialDestination>,
+}
+
+/// A channel Herald can post to: an incoming webhook (Slack, Teams,
+/// Mattermost style JSON `{"text": …}`) or a Mastodon-compatible server.
+#[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct SocialDestination {
+    /// Shown to HR, e.g. "HR Slack channel".
+    pub name: String,
+    /// The social channel it belongs to (slack, teams, mastodon, …).
+    pub channel: String,
+    /// `webhook` or `mastodon`.
+    pub kind: String,
+    /// The webhook URL, or the Mastodon server's base URL.
+    pub url: String,
+    /// Mastodon access token; unused for webhooks.
+    #[serde(default)]
+    pub token: String,
 }
 
 /// How Herald sends email. Without `smtp_url` messages are written as `.eml`
@@ -72,6 +94,9 @@ pub struct FileConfig {
     pub mail_retry_base_seconds: Option<u64>,
     pub mail_max_attempts: Option<i32>,
     pub mail_lease_seconds: Option<i64>,
+    pub trust_forwarded_for: Option<bool>,
+    #[serde(default)]
+    pub social_destinations: Vec<SocialDestination>,
 }
 
 /// Values given on the command line or in the environment; they win over the file.
@@ -111,7 +136,12 @@ impl Config {
             anyhow::bail!("max_upload_mb must be between 1 and 1024, got {max_upload_mb}");
         }
         let mail = mail_config(&file, &overrides, &base_url)?;
+        for destination in &file.social_destinations {
+            check_destination(destination)?;
+        }
         Ok(Config {
+            trust_forwarded_for: file.trust_forwarded_for.unwrap_or(false),
+            social_destinations: file.social_destinations.clone(),
             mail,
             max_upload_mb,
             data_dir: data_dir.to_path_buf(),
@@ -202,6 +232,21 @@ fn mail_config(file: &FileConfig, overrides: &Overrides, base_url: &Url) -> anyh
         max_attempts: file.mail_max_attempts.unwrap_or(8).max(1),
         lease_seconds: file.mail_lease_seconds.unwrap_or(120).max(1),
     })
+}
+
+fn check_destination(destination: &SocialDestination) -> anyhow::Result<()> {
+    let name = &destination.name;
+    if !matches!(destination.kind.as_str(), "webhook" | "mastodon") {
+        anyhow::bail!("social destination {name:?}: kind must be \"webhook\" or \"mastodon\"");
+    }
+    let url = Url::parse(&destination.url).map_err(|err| anyhow::anyhow!("social destination {name:?}: url is not valid: {err}"))?;
+    if !matches!(url.scheme(), "http" | "https") {
+        anyhow::bail!("social destination {name:?}: url must start with http:// or https://");
+    }
+    if destination.kind == "mastodon" && destination.token.is_empty() {
+        anyhow::bail!("social destination {name:?}: a Mastodon destination needs an access token");
+    }
+    Ok(())
 }
 
 fn read_file(path: &Path) -> anyhow::Result<FileConfig> {

@@ -14,7 +14,8 @@ use crate::delivery::worker::OutboxWorker;
 use crate::delivery::Mailer;
 use crate::search::SearchIndex;
 use crate::state::AppState;
-use crate::{api, auth, db, error, library, spotlights, tracking, users, web};
+use crate::webhooks::worker::WebhookWorker;
+use crate::{api, auth, db, error, library, spotlights, tracking, users, web, webhooks};
 
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
@@ -45,8 +46,10 @@ impl Application {
         let config = Arc::new(config);
         let mailer = Mailer::default();
         let (stop, stopped) = tokio::sync::watch::channel(false);
-        OutboxWorker::new(db.clone(), config.clone(), tracking.clone(), mailer.waker())?.start(stopped).await?;
-        let state = AppState { db, config, search, tracking, mailer };
+        OutboxWorker::new(db.clone(), config.clone(), tracking.clone(), mailer.waker())?.start(stopped.clone()).await?;
+        WebhookWorker::new(db.clone())?.start(stopped);
+        let recorder = crate::tracking::recorder::Recorder::start(db.clone());
+        let state = AppState { db, config, search, tracking, mailer, recorder, lookups: Default::default() };
         Ok(Application { listener, router: router(state.clone()), state, stop })
     }
 
@@ -55,7 +58,7 @@ impl Application {
     }
 
     pub async fn run_until(self, shutdown: impl std::future::Future<Output = ()> + Send + 'static) -> anyhow::Result<()> {
-        let served = axum::serve(self.listener, self.router).with_graceful_shutdown(shutdown).await;
+        let served = axum::serve(self.listener, self.router.into_make_service_with_connect_info::<std::net::SocketAddr>()).with_graceful_shutdown(shutdown).await;
         let _ = self.stop.send(true);
         served?;
         Ok(())
@@ -80,6 +83,8 @@ pub fn router(state: AppState) -> Router {
         .merge(library::router(&state))
         .merge(spotlights::router())
         .merge(tracking::router())
+        .merge(webhooks::router())
+        .merge(crate::sharing::router())
         .merge(web::notifications_router())
         .nest("/api/v1", api::router())
         .route("/assets/{*file}", axum::routing::get(web::assets::serve))

@@ -50,6 +50,9 @@ pub async fn start_browser() -> (Driver, Client) {
             "args": ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                      "--disable-background-networking", "--disable-component-update", "--disable-sync",
                      "--disable-dev-shm-usage", "--window-size=1280,900",
+                     // Headless Chromium names itself in its user agent, and Herald
+                     // counts that as a scanner; the tests play people.
+                     "--user-agent=Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Safari/537.36",
                      format!("--user-data-dir={}", user_data.display())]
         }),
     );

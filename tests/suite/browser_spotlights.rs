@@ -66,7 +66,7 @@ async fn hr_builds_previews_and_sends_a_spotlight_to_a_list_in_chromium() {
     browser.wait().for_element(Locator::Css("#delivery progress")).await.unwrap();
     screenshot(&browser, "spotlight-sending").await;
     let mut finished = false;
-    for _ in 0..100 {
+    for _ in 0..250 {
         let status = browser.find(Locator::Css("#status")).await.unwrap().text().await.unwrap();
         if status == "sent" && browser.find_all(Locator::Css("#recipients .badge.delivery-sent")).await.unwrap().len() == committee.len() {
             finished = true;
@@ -76,6 +76,22 @@ async fn hr_builds_previews_and_sends_a_spotlight_to_a_list_in_chromium() {
     }
     assert!(finished, "the page follows the blast to the end and shows every recipient as sent");
     screenshot(&browser, "spotlight-sent").await;
-    browser.close().await.unwrap();
     assert_exactly_once(&sink, &committee);
+
+    // A recipient follows the dental link of their email; HR sees the click.
+    let message = sink.messages().into_iter().find(|m| m.rcpt == committee[0]).unwrap();
+    let html = message.part("text/html").unwrap();
+    let before = html.split("Read: Dental plan 2027").next().unwrap();
+    let link = herald::spotlights::render::unescape_attribute(before.rsplit("href=\"").next().unwrap().split('"').next().unwrap());
+    assert!(link.starts_with(&format!("{}/l/", app.address)), "{link}");
+    browser.goto(&link).await.unwrap();
+    let heading = browser.find(Locator::Css("h1")).await.unwrap().text().await.unwrap();
+    assert_eq!(heading, "Dental plan 2027");
+    browser.goto(&app.url(&path)).await.unwrap();
+    let row = browser.find(Locator::XPath("//table[@id='reach-items']//tr[td[1][text()='Dental plan 2027']]")).await.unwrap().text().await.unwrap();
+    assert_eq!(row, "Dental plan 2027 2 2", "the click and the item page it opened, both by a person");
+    let clicks = browser.find(Locator::Css("[data-reach='email-clicks']")).await.unwrap().text().await.unwrap();
+    assert_eq!(clicks, "1");
+    screenshot(&browser, "spotlight-reach").await;
+    browser.close().await.unwrap();
 }

@@ -85,3 +85,73 @@ async fn herald_killed_mid_blast_resumes_and_delivers_each_message_exactly_once(
     assert_eq!(status["delivery"]["sent"], emails.len(), "{status}");
     assert_exactly_once(&sink, &emails);
 }
+
+/// `serve` with the SMTP default: no mail is sent in this test.
+async fn serve_without_mail(dir: &std::path::Path, database_url: Option<&str>) -> Server {
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let child = herald_command(dir, database_url).args(["serve", "--bind", &format!("127.0.0.1:{port}")]).stdout(Stdio::null()).stderr(Stdio::null()).spawn().unwrap();
+    let base = format!("http://127.0.0.1:{port}");
+    let health = format!("{base}/healthz");
+    eventually("herald serve to answer", || async { reqwest::get(&health).await.ok().filter(|r| r.status() == 200).map(|_| ()) }).await;
+    Server { child, base }
+}
+
+#[tokio::test]
+async fn every_redirect_a_client_saw_is_a_stored_click_after_kill_9() {
+    let dir = tempfile::tempdir().unwrap();
+    let database_url = fresh_database().await;
+    let db = database_url.as_deref();
+    let first = serve_without_mail(dir.path(), db).await;
+    let token = herald_command(dir.path(), db).args(["token", "create", "--email", "admin@herald.local"]).output().unwrap();
+    let token = String::from_utf8(token.stdout).unwrap().split_whitespace().find(|w| w.starts_with("hrld_")).unwrap().to_owned();
+    let api = reqwest::Client::new();
+    let created: Value = api
+        .post(format!("{}/api/v1/announcements", first.base))
+        .bearer_auth(&token)
+        .json(&json!({"title": "Under load", "subject": "Hi", "template": "new-policy", "audience": {"roles": ["admin"]}}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let id = created["id"].as_i64().unwrap();
+    let link: Value =
+        api.post(format!("{}/api/v1/announcements/{id}/short-links", first.base)).bearer_auth(&token).json(&json!({"channel": "x"})).send().await.unwrap().json().await.unwrap();
+    let url = link["url"].as_str().unwrap().to_owned();
+
+    // 16 clients click as fast as they can; each counts the 302s it received.
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let mut clients = Vec::new();
+    for _ in 0..16 {
+        let (url, stop) = (url.clone(), stop.clone());
+        clients.push(tokio::spawn(async move {
+            let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).user_agent(crate::helpers::FIREFOX).build().unwrap();
+            let mut redirects = 0u64;
+            while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                match client.get(&url).send().await {
+                    Ok(response) if response.status() == 302 => redirects += 1,
+                    Ok(response) => panic!("unexpected {}", response.status()),
+                    Err(_) => break, // the server is gone
+                }
+            }
+            redirects
+        }));
+    }
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    drop(first); // SIGKILL with requests in flight
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    let mut seen = 0;
+    for client in clients {
+        seen += client.await.unwrap();
+    }
+    assert!(seen > 50, "the load ran before the kill ({seen})");
+
+    let second = serve_without_mail(dir.path(), db).await;
+    let stats: Value =
+        api.get(format!("{}/api/v1/announcements/{id}/stats", second.base)).bearer_auth(&token).send().await.unwrap().json().await.unwrap();
+    let stored = stats["reach"]["channels"].as_array().unwrap().iter().find(|c| c["channel"] == "x").unwrap()["clicks"]["raw"].as_u64().unwrap();
+    // Clicks committed whose answer was cut off by the kill may be stored without a 302 seen, never the reverse.
+    assert!(stored >= seen, "{seen} redirects were answered but only {stored} clicks stored");
+    assert!(stored <= seen + 16, "at most one unanswered click per client: stored {stored}, seen {seen}");
+}

@@ -105,9 +105,10 @@ impl TestApp {
         email
     }
 
-    /// A browser-like client: keeps cookies, does not follow redirects.
+    /// A browser-like client: keeps cookies, does not follow redirects, and
+    /// says it is Firefox (tracking counts clients without a user agent as bots).
     pub fn browser(&self) -> reqwest::Client {
-        reqwest::Client::builder().cookie_store(true).redirect(Policy::none()).build().unwrap()
+        reqwest::Client::builder().cookie_store(true).redirect(Policy::none()).user_agent(FIREFOX).build().unwrap()
     }
 
     pub async fn get(&self, client: &reqwest::Client, path: &str) -> reqwest::Response {
@@ -161,6 +162,8 @@ impl Drop for TestApp {
 }
 
 /// Polls `check` until it returns `Some`, for at most five seconds.
+pub const FIREFOX: &str = "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0";
+
 pub async fn eventually<T, F, Fut>(what: &str, mut check: F) -> T
 where
     F: FnMut() -> Fut,

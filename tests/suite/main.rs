@@ -19,4 +19,6 @@ mod roles;
 mod library;
 mod attachments;
 mod spotlights;
+mod tracking;
 mod transports;
+mod webhooks;

@@ -17,6 +17,8 @@ pub fn router() -> Router<AppState> {
         .merge(crate::users::api_router())
         .merge(crate::library::api_router())
         .merge(crate::spotlights::api_router())
+        .merge(crate::webhooks::api_router())
+        .merge(crate::sharing::api_router())
         .fallback(|| async { crate::error::AppError::NotFound })
 }
 

@@ -26,6 +26,10 @@ use utoipa::{Modify, OpenApi};
         crate::spotlights::api::create_list,
         crate::spotlights::api::add_members,
         crate::spotlights::api::bounce,
+        crate::webhooks::api::list,
+        crate::webhooks::api::create,
+        crate::sharing::api::stats,
+        crate::sharing::api::create_short_link,
     ),
     modifiers(&BearerAuth)
 )]

@@ -21,6 +21,17 @@ impl<S: Send + Sync> FromRequestParts<S> for CurrentUser {
     }
 }
 
+/// Whoever is signed in, if anyone: for public pages that offer more to members.
+pub struct OptionalUser(pub Option<AuthSession>);
+
+impl<S: Send + Sync> FromRequestParts<S> for OptionalUser {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        Ok(OptionalUser(parts.extensions.get::<AuthSession>().cloned()))
+    }
+}
+
 /// The least role a route needs.
 pub trait MinRole: Send + Sync {
     const ROLE: Role;

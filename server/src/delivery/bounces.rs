@@ -1,11 +1,13 @@
 //! Recording bounces reported by the mail system: the message counts as not
 //! delivered, and an address with repeated hard bounces is flagged in the
-//! directory and left out of later sends.
+//! directory and left out of later sends. Webhooks subscribed to `bounce`
+//! hear of each one.
 
 use chrono::Utc;
 use sea_orm::sea_query::Expr;
-use sea_orm::{ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, TransactionTrait};
 use serde::{Deserialize, Serialize};
+use serde_json::json;
 use utoipa::ToSchema;
 
 use crate::entities::{bounce, outbox, user};
@@ -68,33 +70,39 @@ pub async fn record(db: &DatabaseConnection, report: BounceReport) -> Result<Bou
         return Err(AppError::Unprocessable(format!("Herald has sent nothing to {email}, and nobody in the directory has that address.")));
     }
     let reason: String = report.reason.chars().take(1000).collect();
+    let kind = if hard { "hard" } else { "soft" };
+    // The bounce, its effects and its webhook event are stored together or not at all.
+    let txn = db.begin().await?;
     if let Some(message) = &message {
         outbox::Entity::update_many()
             .col_expr(outbox::Column::Status, Expr::value("bounced"))
             .col_expr(outbox::Column::LastReply, Expr::value(Some(format!("bounced: {reason}"))))
             .filter(outbox::Column::Id.eq(message.id))
             .filter(outbox::Column::Status.eq("sent"))
-            .exec(db)
+            .exec(&txn)
             .await?;
     }
     bounce::Entity::insert(bounce::ActiveModel {
         outbox_id: Set(message.as_ref().map(|m| m.id)),
         email: Set(email.clone()),
-        kind: Set(if hard { "hard" } else { "soft" }.into()),
-        reason: Set(reason),
+        kind: Set(kind.into()),
+        reason: Set(reason.clone()),
         recorded_at: Set(Utc::now()),
         ..Default::default()
     })
-    .exec_without_returning(db)
+    .exec_without_returning(&txn)
     .await?;
+    let announcement_id = message.as_ref().and_then(|m| m.announcement_id);
+    crate::webhooks::enqueue(&txn, "bounce", json!({"email": email, "kind": kind, "reason": reason, "announcement_id": announcement_id})).await?;
     let mut flagged = false;
     if let (true, Some(person)) = (hard, person) {
         user::Entity::update_many()
             .col_expr(user::Column::HardBounces, Expr::col(user::Column::HardBounces).add(1))
             .filter(user::Column::Id.eq(person.id))
-            .exec(db)
+            .exec(&txn)
             .await?;
         flagged = person.hard_bounces + 1 >= BOUNCE_LIMIT;
     }
+    txn.commit().await?;
     Ok(BounceOutcome { email, message: message.map(|m| m.id), flagged })
 }

@@ -14,6 +14,8 @@ use crate::error::{AppError, Result};
 use crate::search::query::{FacetCount, Facets, Hit};
 use crate::search::{SearchRequest, Sort, Viewer};
 use crate::state::AppState;
+use crate::tracking::events::EventDraft;
+use crate::tracking::Client;
 use crate::web::layout::{render, Layout};
 
 pub const PER_PAGE: usize = 20;
@@ -146,10 +148,15 @@ struct ItemPage {
     related: Vec<Hit>,
     staff: bool,
     review_overdue: bool,
+    /// Published for everyone: employees may share it outside Herald.
+    share_from: String,
 }
 
-pub async fn show(State(state): State<AppState>, CurrentUser(auth): CurrentUser, Path(slug): Path<String>) -> Result<Html<String>> {
+pub async fn show(State(state): State<AppState>, CurrentUser(auth): CurrentUser, Path(slug): Path<String>, client: Client) -> Result<Html<String>> {
     let item = visible_item(&state, &auth, &slug).await?;
+    if item.status == Status::Published.as_str() {
+        EventDraft::portal_view(auth.user.id, client).collateral(Some(item.id)).record(&state).await?;
+    }
     let attachments = super::attachments::list(&state.db, item.id).await?;
     let related = state.search.related(item.id, &item.tag_list(), &viewer_for(&auth, "")?, 5)?;
     let today = chrono::Utc::now().date_naive();
@@ -158,6 +165,7 @@ pub async fn show(State(state): State<AppState>, CurrentUser(auth): CurrentUser,
         body_html: markdown::render(&item.body),
         staff: auth.role().allows(Role::HrStaff),
         review_overdue: item.review_date.is_some_and(|date| date < today) && item.status != Status::Archived.as_str(),
+        share_from: if crate::sharing::shares::is_shareable(&item) { format!("collateral:{}", item.id) } else { String::new() },
         attachments,
         related,
         item,

@@ -184,6 +184,11 @@ pub fn visible_to(item: &collateral::Model, auth: &AuthSession) -> bool {
     item.status == Status::Published.as_str() && in_audience(item, &auth.user.department, &auth.user.location)
 }
 
+/// Meant for the whole organisation, not for some departments or locations.
+pub fn in_audience_of_everyone(item: &collateral::Model) -> bool {
+    item.department_list().is_empty() && item.location_list().is_empty()
+}
+
 pub fn in_audience(item: &collateral::Model, department: &str, location: &str) -> bool {
     let departments = item.department_list();
     let locations = item.location_list();

@@ -29,6 +29,29 @@ pub struct FeaturedItem {
     pub attachments: Vec<attachment::Model>,
 }
 
+impl FeaturedItem {
+    /// A library item as it is now, with its files.
+    pub async fn current(db: &impl ConnectionTrait, item: collateral::Model) -> Result<FeaturedItem> {
+        let attachments = attachment::Entity::find()
+            .filter(attachment::Column::CollateralId.eq(item.id))
+            .order_by_asc(attachment::Column::Id)
+            .all(db)
+            .await?;
+        Ok(FeaturedItem {
+            collateral_id: item.id,
+            version: item.version,
+            slug: item.slug,
+            title: item.title,
+            summary: item.summary,
+            body: item.body,
+            kind: item.kind,
+            category: item.category,
+            effective_date: item.effective_date,
+            attachments,
+        })
+    }
+}
+
 /// The person an email is for, as templates see them.
 #[derive(Clone, Debug, Serialize)]
 pub struct RecipientVars {

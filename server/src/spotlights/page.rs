@@ -5,7 +5,6 @@
 //! HR sent them, nothing else.
 
 use axum::extract::{Path, State};
-use axum::http::HeaderMap;
 use axum::response::{Html, Response};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
@@ -15,9 +14,9 @@ use crate::entities::{announcement, attachment, recipient};
 use crate::error::{AppError, Result};
 use crate::library::markdown;
 use crate::state::AppState;
-use crate::tracking::events::{self, Event, EventKind};
-use crate::tracking::routes::user_agent;
-use crate::tracking::Purpose;
+use crate::tracking::events::{EventDraft, EventKind};
+use crate::auth::extract::OptionalUser;
+use crate::tracking::{Client, Purpose};
 use crate::web::layout::{render, Layout};
 
 #[derive(askama::Template)]
@@ -32,43 +31,81 @@ pub struct SpotlightPage {
     /// Where an item's "Open" leads, before its id.
     pub item_prefix: String,
     pub preview: bool,
+    /// What the "Share" button shares (see `crate::sharing::shares`); empty: no button.
+    pub share_from: String,
 }
 
 #[derive(askama::Template)]
 #[template(path = "spotlights/item.html")]
-struct ItemPage {
-    layout: Layout,
-    organisation: String,
-    announcement_title: String,
-    back: String,
-    item: FeaturedItem,
-    body_html: String,
-    file_prefix: String,
+pub struct ItemPage {
+    pub layout: Layout,
+    pub organisation: String,
+    /// Where "back" leads and what it says; empty for an item shared on its own.
+    pub back: String,
+    pub back_title: String,
+    pub item: FeaturedItem,
+    pub body_html: String,
+    pub file_prefix: String,
+    /// The item is shown as the version an announcement sent.
+    pub as_sent: bool,
+    pub share_from: String,
 }
 
-async fn visitor(state: &AppState, token: &str) -> Result<(recipient::Model, announcement::Model)> {
+impl ItemPage {
+    pub fn new(state: &AppState, layout: Layout, item: FeaturedItem, file_prefix: String) -> ItemPage {
+        ItemPage {
+            layout,
+            organisation: state.config.mail.organisation.clone(),
+            back: String::new(),
+            back_title: String::new(),
+            body_html: markdown::render(&item.body),
+            item,
+            file_prefix,
+            as_sent: false,
+            share_from: String::new(),
+        }
+    }
+}
+
+impl SpotlightPage {
+    /// The page of `announcement` with its featured items linked under `item_prefix`.
+    pub async fn new(state: &AppState, layout: Layout, announcement: announcement::Model, item_prefix: String) -> Result<SpotlightPage> {
+        let sender = crate::entities::user::Entity::find_by_id(announcement.created_by).one(&state.db).await?.map(|u| u.name).unwrap_or_default();
+        Ok(SpotlightPage {
+            layout,
+            organisation: state.config.mail.organisation.clone(),
+            message_html: markdown::render(&super::compose::autolink(&announcement.message)),
+            items: featured_items(&state.db, announcement.id).await?,
+            title: announcement.title,
+            sender,
+            item_prefix,
+            preview: false,
+            share_from: String::new(),
+        })
+    }
+}
+
+/// A featured item of the announcement, or 404.
+pub async fn featured(state: &AppState, announcement_id: i32, collateral_id: i32) -> Result<FeaturedItem> {
+    featured_items(&state.db, announcement_id).await?.into_iter().find(|item| item.collateral_id == collateral_id).ok_or(AppError::NotFound)
+}
+
+async fn visitor(state: &AppState, token: &str) -> Result<(std::sync::Arc<recipient::Model>, announcement::Model)> {
     let (_, recipient) = crate::tracking::routes::recipient_of(state, token, Purpose::Page).await?;
     let announcement = service::find(&state.db, recipient.announcement_id).await?;
     Ok((recipient, announcement))
 }
 
-pub async fn show(State(state): State<AppState>, Path(token): Path<String>, headers: HeaderMap) -> Result<Html<String>> {
+pub async fn show(State(state): State<AppState>, Path(token): Path<String>, client: Client, OptionalUser(auth): OptionalUser) -> Result<Html<String>> {
     let (recipient, announcement) = visitor(&state, &token).await?;
-    let first = events::record(&state.db, Event { kind: EventKind::Visit, recipient: &recipient, link_id: None, collateral_id: None, user_agent: user_agent(&headers) }).await?;
+    let first = EventDraft::email(EventKind::Visit, &recipient, client).record(&state).await?;
     if first && announcement.notify_on_open {
         tell_sender(&state, &announcement, &recipient).await?;
     }
-    let sender = crate::entities::user::Entity::find_by_id(announcement.created_by).one(&state.db).await?.map(|u| u.name).unwrap_or_default();
-    render(&SpotlightPage {
-        layout: Layout::default(),
-        organisation: state.config.mail.organisation.clone(),
-        message_html: markdown::render(&super::compose::autolink(&announcement.message)),
-        title: announcement.title,
-        sender,
-        items: featured_items(&state.db, recipient.announcement_id).await?,
-        item_prefix: format!("/p/{token}/items/"),
-        preview: false,
-    })
+    let layout = auth.as_ref().map(Layout::for_user).unwrap_or_default();
+    let mut page = SpotlightPage::new(&state, layout, announcement, format!("/p/{token}/items/")).await?;
+    page.share_from = format!("page:{token}");
+    render(&page)
 }
 
 /// The sender asked to hear when an invited person first opens the spotlight.
@@ -93,32 +130,23 @@ async fn tell_sender(state: &AppState, announcement: &announcement::Model, recip
     Ok(())
 }
 
-async fn featured(state: &AppState, announcement_id: i32, collateral_id: i32) -> Result<FeaturedItem> {
-    featured_items(&state.db, announcement_id).await?.into_iter().find(|item| item.collateral_id == collateral_id).ok_or(AppError::NotFound)
-}
-
-pub async fn item(State(state): State<AppState>, Path((token, collateral_id)): Path<(String, i32)>, headers: HeaderMap) -> Result<Html<String>> {
+pub async fn item(State(state): State<AppState>, Path((token, collateral_id)): Path<(String, i32)>, client: Client, OptionalUser(auth): OptionalUser) -> Result<Html<String>> {
     let (recipient, announcement) = visitor(&state, &token).await?;
     let item = featured(&state, announcement.id, collateral_id).await?;
-    let event = Event { kind: EventKind::Asset, recipient: &recipient, link_id: None, collateral_id: Some(item.collateral_id), user_agent: user_agent(&headers) };
-    events::record(&state.db, event).await?;
-    render(&ItemPage {
-        layout: Layout::default(),
-        organisation: state.config.mail.organisation.clone(),
-        announcement_title: announcement.title,
-        back: format!("/p/{token}"),
-        body_html: markdown::render(&item.body),
-        file_prefix: format!("/p/{token}/files/"),
-        item,
-    })
+    EventDraft::email(EventKind::Asset, &recipient, client).collateral(Some(item.collateral_id)).record(&state).await?;
+    let layout = auth.as_ref().map(Layout::for_user).unwrap_or_default();
+    let mut page = ItemPage::new(&state, layout, item, format!("/p/{token}/files/"));
+    page.back = format!("/p/{token}");
+    page.back_title = announcement.title;
+    page.as_sent = true;
+    render(&page)
 }
 
-pub async fn file(State(state): State<AppState>, Path((token, attachment_id)): Path<(String, i32)>, headers: HeaderMap) -> Result<Response> {
+pub async fn file(State(state): State<AppState>, Path((token, attachment_id)): Path<(String, i32)>, client: Client) -> Result<Response> {
     let (recipient, announcement) = visitor(&state, &token).await?;
     let row = attachment::Entity::find().filter(attachment::Column::Id.eq(attachment_id)).one(&state.db).await?.ok_or(AppError::NotFound)?;
     // Only files of the items this announcement featured.
     featured(&state, announcement.id, row.collateral_id).await?;
-    let event = Event { kind: EventKind::Download, recipient: &recipient, link_id: None, collateral_id: Some(row.collateral_id), user_agent: user_agent(&headers) };
-    events::record(&state.db, event).await?;
+    EventDraft::email(EventKind::Download, &recipient, client).collateral(Some(row.collateral_id)).record(&state).await?;
     crate::library::attachments::file_response(&state.config, &row).await
 }

@@ -214,6 +214,7 @@ struct ShowPage {
     total_recipients: usize,
     smtp: bool,
     flash: String,
+    reach: crate::tracking::stats::Reach,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -234,12 +235,15 @@ pub async fn show(user: Require<HrStaff>, State(state): State<AppState>, Path(id
         "test" => format!("A test message is on its way to {}.", user.user().user.email),
         _ => String::new(),
     };
+    let items = super::compose::featured_items(&state.db, id).await?;
+    let titles: Vec<(i32, String)> = items.iter().map(|item| (item.collateral_id, item.title.clone())).collect();
     render(&ShowPage {
         layout: Layout::for_user(user.user()),
         status: Status::parse(&model.status).as_str(),
         template_name: template.name,
         audience: service::audience_of(&model).describe(),
-        items: super::compose::featured_items(&state.db, id).await?,
+        reach: crate::tracking::stats::for_announcement(&state.db, id, &titles).await?,
+        items,
         total_recipients: delivery.total() as usize,
         delivery,
         recipients,

@@ -5,7 +5,6 @@
 use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderValue};
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use sea_orm::EntityTrait;
 use serde::Deserialize;
 
 use super::compose::{Composer, RecipientVars};
@@ -80,17 +79,9 @@ pub async fn preview_email(user: Require<HrStaff>, State(state): State<AppState>
 /// The spotlight page as recipients will see it, with nothing recorded.
 pub async fn page_preview(user: Require<HrStaff>, State(state): State<AppState>, Path(id): Path<i32>) -> Result<Html<String>> {
     let model = service::find(&state.db, id).await?;
-    let sender = crate::entities::user::Entity::find_by_id(model.created_by).one(&state.db).await?.map(|u| u.name).unwrap_or_default();
-    render(&SpotlightPage {
-        layout: Layout::for_user(user.user()),
-        organisation: state.config.mail.organisation.clone(),
-        message_html: crate::library::markdown::render(&model.message),
-        sender,
-        items: super::compose::featured_items(&state.db, id).await?,
-        item_prefix: "/library/by-id/".into(),
-        preview: true,
-        title: model.title,
-    })
+    let mut page = SpotlightPage::new(&state, Layout::for_user(user.user()), model, "/library/by-id/".into()).await?;
+    page.preview = true;
+    render(&page)
 }
 
 #[derive(Debug, Deserialize)]

@@ -1,12 +1,11 @@
-//! Recording opens, clicks and spotlight visits, and the per-recipient
-//! "first time" marks that HR sees as delivery statuses.
+//! The kinds of tracking events and how a handler records one.
 
 use chrono::Utc;
-use sea_orm::sea_query::Expr;
-use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 
-use crate::entities::{collateral, recipient, tracking_event};
+use super::recorder::NewEvent;
+use super::Client;
 use crate::error::Result;
+use crate::state::AppState;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum EventKind {
@@ -17,6 +16,8 @@ pub enum EventKind {
     /// A featured item opened on the spotlight page.
     Asset,
     Download,
+    /// An employee opening an announcement or item in the portal.
+    View,
 }
 
 impl EventKind {
@@ -27,62 +28,75 @@ impl EventKind {
             EventKind::Visit => "visit",
             EventKind::Asset => "asset",
             EventKind::Download => "download",
+            EventKind::View => "view",
         }
     }
 }
 
-pub struct Event<'a> {
-    pub kind: EventKind,
-    pub recipient: &'a recipient::Model,
-    pub link_id: Option<i32>,
-    pub collateral_id: Option<i32>,
-    pub user_agent: &'a str,
+/// An event about to be recorded; fill in what applies, then [`Self::record`].
+pub struct EventDraft {
+    event: NewEvent,
 }
 
-/// Stores the event and sets the recipient's first-open/visit/click time.
-/// Returns `true` when this was the recipient's first visit of the spotlight.
-pub async fn record(db: &impl ConnectionTrait, event: Event<'_>) -> Result<bool> {
-    let now = Utc::now();
-    tracking_event::Entity::insert(tracking_event::ActiveModel {
-        announcement_id: Set(event.recipient.announcement_id),
-        recipient_id: Set(Some(event.recipient.id)),
-        kind: Set(event.kind.as_str().into()),
-        link_id: Set(event.link_id),
-        collateral_id: Set(event.collateral_id),
-        channel: Set("email".into()),
-        user_agent: Set(event.user_agent.chars().take(300).collect()),
-        occurred_at: Set(now),
-        ..Default::default()
-    })
-    .exec_without_returning(db)
-    .await?;
-    if let (EventKind::Asset, Some(collateral_id)) = (event.kind, event.collateral_id) {
-        count_open(db, collateral_id).await?;
+impl EventDraft {
+    pub fn new(kind: EventKind, channel: &str, client: Client) -> EventDraft {
+        EventDraft {
+            event: NewEvent {
+                kind,
+                channel: channel.to_owned(),
+                announcement_id: None,
+                collateral_id: None,
+                recipient_id: None,
+                user_id: None,
+                link_id: None,
+                short_link_id: None,
+                client,
+                occurred_at: Utc::now(),
+                once_per_day: false,
+            },
+        }
     }
-    let column = match event.kind {
-        EventKind::Open => recipient::Column::FirstOpenedAt,
-        EventKind::Click => recipient::Column::FirstClickedAt,
-        EventKind::Visit | EventKind::Asset | EventKind::Download => recipient::Column::FirstVisitedAt,
-    };
-    // Conditional on the mark being empty, so only one request ever sees "first".
-    let first = recipient::Entity::update_many()
-        .col_expr(column, Expr::value(now))
-        .filter(recipient::Column::Id.eq(event.recipient.id))
-        .filter(column.is_null())
-        .exec(db)
-        .await?
-        .rows_affected
-        == 1;
-    Ok(first && matches!(event.kind, EventKind::Visit | EventKind::Asset | EventKind::Download))
-}
 
-/// One more opening of a library item from a spotlight; the search index
-/// follows through the change log, so the "most clicked" sort sees it.
-async fn count_open(db: &impl ConnectionTrait, collateral_id: i32) -> Result<()> {
-    collateral::Entity::update_many()
-        .col_expr(collateral::Column::Clicks, Expr::col(collateral::Column::Clicks).add(1))
-        .filter(collateral::Column::Id.eq(collateral_id))
-        .exec(db)
-        .await?;
-    crate::library::service::record_change(db, collateral_id).await
+    /// An email event of one recipient of one announcement.
+    pub fn email(kind: EventKind, recipient: &crate::entities::recipient::Model, client: Client) -> EventDraft {
+        let mut draft = EventDraft::new(kind, "email", client);
+        draft.event.announcement_id = Some(recipient.announcement_id);
+        draft.event.recipient_id = Some(recipient.id);
+        draft
+    }
+
+    /// An employee opening an announcement or library item in the portal:
+    /// counted once per employee, item and day.
+    pub fn portal_view(user_id: i32, client: Client) -> EventDraft {
+        let mut draft = EventDraft::new(EventKind::View, "portal", client);
+        draft.event.user_id = Some(user_id);
+        draft.event.once_per_day = true;
+        draft
+    }
+
+    pub fn announcement(mut self, id: Option<i32>) -> Self {
+        self.event.announcement_id = id;
+        self
+    }
+    pub fn collateral(mut self, id: Option<i32>) -> Self {
+        self.event.collateral_id = id;
+        self
+    }
+    pub fn link(mut self, id: i32) -> Self {
+        self.event.link_id = Some(id);
+        self
+    }
+    pub fn short_link(mut self, id: i32) -> Self {
+        self.event.short_link_id = Some(id);
+        self
+    }
+    pub fn user(mut self, id: Option<i32>) -> Self {
+        self.event.user_id = id;
+        self
+    }
+
+    /// Commits the event (see [`super::recorder`]); `true` on a recipient's first human visit.
+    pub async fn record(self, state: &AppState) -> Result<bool> {
+        state.recorder.record(self.event).await
+    }
 }

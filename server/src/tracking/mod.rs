@@ -1,11 +1,21 @@
 //! Tracked links and opens: `/l/{token}` records a click and redirects to
 //! where HR pointed; `/o/{token}.gif` records an open. Tokens are signed
 //! (see [`token`]); targets come from the database, never from the request.
+//! Every event goes through the group-committing [`recorder`].
 
+pub mod cache;
+pub mod classify;
 pub mod events;
+pub mod recorder;
 pub mod routes;
+pub mod stats;
 pub mod token;
 
+use std::convert::Infallible;
+use std::net::{IpAddr, SocketAddr};
+
+use axum::extract::{ConnectInfo, FromRequestParts};
+use axum::http::request::Parts;
 use axum::routing::get;
 use axum::Router;
 use rand::RngCore;
@@ -13,7 +23,47 @@ use sea_orm::{ActiveValue::Set, DatabaseConnection, EntityTrait};
 
 use crate::entities::setting;
 use crate::state::AppState;
+pub use classify::Verdict;
 pub use token::{Purpose, TokenKey, TrackingToken};
+
+/// What Herald keeps about the client of a tracked request: never its
+/// address, only a keyed hash of it that changes every day (for counting
+/// unique visitors) and the host of the referring page.
+#[derive(Clone, Debug)]
+pub struct Client {
+    pub user_agent: String,
+    pub verdict: Verdict,
+    pub referrer_host: Option<String>,
+    pub visitor_hash: Option<String>,
+}
+
+impl FromRequestParts<AppState> for Client {
+    type Rejection = Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let user_agent = parts.headers.get(axum::http::header::USER_AGENT).and_then(|v| v.to_str().ok()).unwrap_or("");
+        let day = chrono::Utc::now().format("%Y-%m-%d").to_string();
+        let visitor_hash = client_ip(parts, state.config.trust_forwarded_for).map(|ip| state.tracking.visitor_hash(&day, ip));
+        Ok(Client {
+            user_agent: user_agent.chars().take(300).collect(),
+            verdict: classify::classify(&parts.method, &parts.headers),
+            referrer_host: classify::referrer_host(&parts.headers),
+            visitor_hash,
+        })
+    }
+}
+
+/// The client's address: the connection's peer, or the first
+/// `X-Forwarded-For` hop when Herald is configured to sit behind a proxy.
+fn client_ip(parts: &Parts, trust_forwarded_for: bool) -> Option<IpAddr> {
+    if trust_forwarded_for {
+        let forwarded = parts.headers.get("x-forwarded-for").and_then(|v| v.to_str().ok());
+        if let Some(ip) = forwarded.and_then(|list| list.split(',').next()).and_then(|first| first.trim().parse().ok()) {
+            return Some(ip);
+        }
+    }
+    parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|info| info.0.ip())
+}
 
 const KEY_SETTING: &str = "tracking_key";
 

@@ -1,13 +1,16 @@
 //! The two public tracking endpoints. Both answer quickly and never reveal
 //! why a token was refused: an unknown, tampered or revoked token is a 404.
 
+use std::sync::Arc;
+
 use axum::extract::{Path, State};
-use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use sea_orm::EntityTrait;
 
-use super::events::{self, Event, EventKind};
+use super::events::{EventDraft, EventKind};
 use super::token::{Purpose, TrackingToken, ENCODED_LEN};
+use super::Client;
 use crate::entities::{announcement_link, recipient};
 use crate::error::{AppError, Result};
 use crate::state::AppState;
@@ -19,44 +22,52 @@ const PIXEL: &[u8] = &[
     0x01, 0x00, 0x3b,
 ];
 
-pub fn user_agent(headers: &HeaderMap) -> &str {
-    headers.get(header::USER_AGENT).and_then(|v| v.to_str().ok()).unwrap_or("")
-}
-
 /// The recipient a verified token names, if they were really sent the message.
-pub async fn recipient_of(state: &AppState, raw: &str, purpose: Purpose) -> Result<(TrackingToken, recipient::Model)> {
+pub async fn recipient_of(state: &AppState, raw: &str, purpose: Purpose) -> Result<(TrackingToken, Arc<recipient::Model>)> {
     let token = state.tracking.verify(raw, purpose).ok_or(AppError::NotFound)?;
-    let recipient = recipient::Entity::find_by_id(token.recipient_id).one(&state.db).await?.ok_or(AppError::NotFound)?;
+    let recipient = match state.lookups.recipient(token.recipient_id) {
+        Some(cached) => cached,
+        None => {
+            let found = Arc::new(recipient::Entity::find_by_id(token.recipient_id).one(&state.db).await?.ok_or(AppError::NotFound)?);
+            state.lookups.keep_recipient(found.clone());
+            found
+        }
+    };
     if recipient.skip_reason.is_some() {
         return Err(AppError::NotFound);
     }
     Ok((token, recipient))
 }
 
-pub async fn click(State(state): State<AppState>, Path(raw): Path<String>, headers: HeaderMap) -> Result<Response> {
+pub async fn click(State(state): State<AppState>, Path(raw): Path<String>, client: Client) -> Result<Response> {
     let (token, recipient) = recipient_of(&state, &raw, Purpose::Click).await?;
-    let link = announcement_link::Entity::find_by_id(token.link_id).one(&state.db).await?.ok_or(AppError::NotFound)?;
+    let link = match state.lookups.link(token.link_id) {
+        Some(cached) => cached,
+        None => {
+            let found = Arc::new(announcement_link::Entity::find_by_id(token.link_id).one(&state.db).await?.ok_or(AppError::NotFound)?);
+            state.lookups.keep_link(found.clone());
+            found
+        }
+    };
     if link.announcement_id != recipient.announcement_id {
         return Err(AppError::NotFound);
     }
-    events::record(
-        &state.db,
-        Event { kind: EventKind::Click, recipient: &recipient, link_id: Some(link.id), collateral_id: link.collateral_id, user_agent: user_agent(&headers) },
-    )
-    .await?;
-    let target = crate::spotlights::links::target_of(&state, &recipient, &link);
-    let location = HeaderValue::from_str(&target).map_err(|_| AppError::NotFound)?;
-    Ok((StatusCode::FOUND, [(header::LOCATION, location)]).into_response())
+    EventDraft::email(EventKind::Click, &recipient, client).link(link.id).collateral(link.collateral_id).record(&state).await?;
+    redirect(&crate::spotlights::links::target_of(&state, &recipient, &link))
 }
 
-pub async fn open_pixel(State(state): State<AppState>, Path(file): Path<String>, headers: HeaderMap) -> Result<Response> {
+/// A 302 to a target that came from the database.
+pub fn redirect(target: &str) -> Result<Response> {
+    let location = HeaderValue::from_str(target).map_err(|_| AppError::NotFound)?;
+    let mut response = (StatusCode::FOUND, [(header::LOCATION, location)]).into_response();
+    response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    Ok(response)
+}
+
+pub async fn open_pixel(State(state): State<AppState>, Path(file): Path<String>, client: Client) -> Result<Response> {
     let raw = file.strip_suffix(".gif").filter(|raw| raw.len() == ENCODED_LEN).ok_or(AppError::NotFound)?;
     let (_, recipient) = recipient_of(&state, raw, Purpose::Open).await?;
-    events::record(
-        &state.db,
-        Event { kind: EventKind::Open, recipient: &recipient, link_id: None, collateral_id: None, user_agent: user_agent(&headers) },
-    )
-    .await?;
+    EventDraft::email(EventKind::Open, &recipient, client).record(&state).await?;
     let mut response = PIXEL.into_response();
     let headers = response.headers_mut();
     headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("image/gif"));

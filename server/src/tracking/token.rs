@@ -63,6 +63,16 @@ impl TokenKey {
         mac.finalize().into_bytes().into()
     }
 
+    /// A daily-rotating pseudonym for a client address: the day is part of
+    /// the keyed input, so yesterday's hashes cannot be joined with today's.
+    pub fn visitor_hash(&self, day: &str, ip: std::net::IpAddr) -> String {
+        let mut input = b"visitor|".to_vec();
+        input.extend_from_slice(day.as_bytes());
+        input.push(b'|');
+        input.extend_from_slice(ip.to_string().as_bytes());
+        hex::encode(&self.mac(&input)[..16])
+    }
+
     pub fn sign(&self, token: TrackingToken) -> String {
         let mut bytes = [0u8; TOKEN_LEN];
         bytes[0] = token.purpose as u8;

@@ -19,7 +19,12 @@ use crate::state::AppState;
 use layout::{render, Layout};
 
 pub fn router() -> Router<AppState> {
-    Router::new().route("/", get(home)).route("/healthz", get(health))
+    Router::new().route("/", get(home)).route("/healthz", get(health)).route("/favicon.ico", get(favicon))
+}
+
+/// Browsers ask for `/favicon.ico` on their own; the logo is the icon.
+async fn favicon() -> Result<Response> {
+    crate::tracking::routes::redirect("/assets/logo.svg")
 }
 
 pub fn notifications_router() -> Router<AppState> {

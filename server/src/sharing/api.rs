@@ -1,0 +1,72 @@
+//! Reach and short links over the API.
+
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::Json;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use super::channels;
+use super::codes::{self, NewLink, Utm};
+use super::tree::{self, ShareTree};
+use crate::auth::extract::{HrStaff, Require};
+use crate::error::{AppError, Result};
+use crate::state::AppState;
+use crate::tracking::stats::{self, Reach};
+
+#[derive(Serialize, ToSchema)]
+pub struct AnnouncementStats {
+    pub reach: Reach,
+    pub share_tree: ShareTree,
+}
+
+/// Reach of an announcement (human and raw figures) and its share tree.
+#[utoipa::path(get, path = "/api/v1/announcements/{id}/stats", tag = "tracking", params(("id" = i32, Path)),
+    responses((status = 200, body = AnnouncementStats), (status = 401), (status = 403), (status = 404)), security(("bearer" = [])))]
+pub async fn stats(_user: Require<HrStaff>, State(state): State<AppState>, Path(id): Path<i32>) -> Result<Json<AnnouncementStats>> {
+    crate::spotlights::service::find(&state.db, id).await?;
+    let items = crate::spotlights::compose::featured_items(&state.db, id).await?;
+    let titles: Vec<(i32, String)> = items.into_iter().map(|item| (item.collateral_id, item.title)).collect();
+    Ok(Json(AnnouncementStats { reach: stats::for_announcement(&state.db, id, &titles).await?, share_tree: tree::for_announcement(&state.db, id).await? }))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct ShortLinkBody {
+    /// x, linkedin, yammer, slack, teams, mastodon, intranet or poster.
+    pub channel: String,
+    /// Adds utm_source (the channel), utm_medium=social and this campaign.
+    #[serde(default)]
+    pub utm_campaign: Option<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ShortLinkView {
+    pub code: String,
+    pub url: String,
+    pub target: String,
+}
+
+/// A new short link of the announcement for one channel.
+#[utoipa::path(post, path = "/api/v1/announcements/{id}/short-links", tag = "tracking", params(("id" = i32, Path)), request_body = ShortLinkBody,
+    responses((status = 201, body = ShortLinkView), (status = 401), (status = 403), (status = 404), (status = 422)), security(("bearer" = [])))]
+pub async fn create_short_link(
+    user: Require<HrStaff>,
+    State(state): State<AppState>,
+    Path(id): Path<i32>,
+    Json(body): Json<ShortLinkBody>,
+) -> Result<(StatusCode, Json<ShortLinkView>)> {
+    let model = crate::spotlights::service::find(&state.db, id).await?;
+    let channel = channels::find(&body.channel)
+        .ok_or_else(|| AppError::Unprocessable(format!("Unknown channel {:?}; use one of x, linkedin, yammer, slack, teams, mastodon, intranet, poster.", body.channel)))?;
+    if model.status == crate::spotlights::model::Status::Cancelled.as_str() {
+        return Err(AppError::Unprocessable("This announcement was cancelled.".into()));
+    }
+    let utm = body.utm_campaign.map(|campaign| Utm { source: channel.key.into(), medium: "social".into(), campaign });
+    let link = codes::create(
+        &state.db,
+        NewLink { announcement_id: Some(id), collateral_id: None, channel: channel.key, parent: None, owner_user_id: None, created_by: Some(user.user().user.id), utm },
+    )
+    .await?;
+    let url = format!("{}/s/{}", state.config.public_base(), link.code);
+    Ok((StatusCode::CREATED, Json(ShortLinkView { code: link.code, url, target: link.target })))
+}
