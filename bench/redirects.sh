@@ -45,6 +45,18 @@ id=$(api -d '{"title":"Benchmark","subject":"Hi","template":"new-policy","audien
   python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
 code=$(api -d '{"channel":"linkedin"}' "$base/api/v1/announcements/$id/short-links" | python3 -c 'import json,sys; print(json.load(sys.stdin)["code"])')
 [ "$(curl -s -o /dev/null -w '%{http_code}' "$base/s/$code")" = 302 ] || { echo "short link does not redirect" >&2; exit 1; }
+# The announcement goes to the admin; without SMTP it becomes an .eml file,
+# which holds the admin's personal tracked links.
+api -X POST "$base/api/v1/announcements/$id/send" >/dev/null
+for _ in $(seq 1 100); do ls "$HERALD_DATA_DIR"/outbox/*.eml >/dev/null 2>&1 && break; sleep 0.1; done
+email_link=$(python3 - "$HERALD_DATA_DIR"/outbox/*.eml <<'PY'
+import email, re, sys
+message = email.message_from_binary_file(open(sys.argv[1], "rb"))
+text = "".join(part.get_payload(decode=True).decode() for part in message.walk() if part.get_content_type() == "text/plain")
+print(re.search(r"/l/[A-Za-z0-9_-]{28}", text).group(0))
+PY
+)
+[ "$(curl -s -o /dev/null -w '%{http_code}' "$base$email_link")" = 302 ] || { echo "email link does not redirect" >&2; exit 1; }
 [ "$(curl -s -o /dev/null -w '%{http_code}' "$base/favicon.ico")" = 302 ] || { echo "/favicon.ico is not a 302" >&2; exit 1; }
 
 agent='Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0'
@@ -76,8 +88,13 @@ run untracked "untracked 302 (/favicon.ico)" "/favicon.ico"
 if [ -n "${PROFILE:-}" ]; then
   (sleep 1; perf record -F 999 -g -o "$PROFILE" -p "$herald_pid" -- sleep $((seconds - 2)) >/dev/null 2>&1) &
 fi
-run tracked "tracked 302 (/s/{code})" "/s/$code"
-python3 -c "print(f'\nTracked redirects reach {100 * float(open(\"$work/tracked.txt.rps\").read()) / float(open(\"$work/untracked.txt.rps\").read()):.0f}% of the untracked ceiling.')"
+run tracked "tracked 302, short link (/s/{code})" "/s/$code"
+run email "tracked 302, email link (/l/{token})" "$email_link"
+python3 - "$work" <<'PY'
+import sys
+rate = lambda name: float(open(f"{sys.argv[1]}/{name}.txt.rps").read())
+print(f"\nTracked redirects reach {100 * rate('tracked') / rate('untracked'):.0f}% (short link) and {100 * rate('email') / rate('untracked'):.0f}% (email link) of the untracked ceiling.")
+PY
 
 stored() { api "$base/api/v1/announcements/$id/stats" | python3 -c 'import json,sys; print(next(c["clicks"]["raw"] for c in json.load(sys.stdin)["reach"]["channels"] if c["channel"] == "linkedin"))'; }
 before=$(stored)

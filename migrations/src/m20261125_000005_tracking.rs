@@ -16,11 +16,6 @@ use crate::columns::*;
 pub struct Migration;
 
 #[derive(DeriveIden, Clone, Copy)]
-enum TrackingEvents {
-    Table,
-}
-
-#[derive(DeriveIden, Clone, Copy)]
 enum Events {
     #[sea_orm(iden = "tracking_events_v2")]
     Table,
@@ -259,18 +254,15 @@ async fn rebuild_events(manager: &SchemaManager<'_>) -> Result<(), DbErr> {
     }
     txn.execute_unprepared("DROP TABLE tracking_events").await?;
     txn.execute_unprepared("ALTER TABLE tracking_events_v2 RENAME TO tracking_events").await?;
-    for (name, columns) in [
-        ("idx_events_announcement", [E::AnnouncementId, E::Kind]),
-        ("idx_events_recipient", [E::RecipientId, E::OccurredAt]),
-        ("idx_events_short_link", [E::ShortLinkId, E::Kind]),
-        ("idx_events_collateral", [E::CollateralId, E::Kind]),
+    // Partial indexes: a short-link click has no recipient and an email
+    // click no short link, so each row goes into only the index it needs
+    // (both databases use them for `col = …` and `col IN (…)`).
+    for index in [
+        "CREATE INDEX idx_events_announcement ON tracking_events (announcement_id, kind) WHERE announcement_id IS NOT NULL",
+        "CREATE INDEX idx_events_recipient ON tracking_events (recipient_id, occurred_at) WHERE recipient_id IS NOT NULL",
+        "CREATE INDEX idx_events_short_link ON tracking_events (short_link_id, kind) WHERE short_link_id IS NOT NULL",
     ] {
-        let mut index = Index::create();
-        index.name(name).table(TrackingEvents::Table);
-        for column in columns {
-            index.col(column);
-        }
-        txn.execute(backend.build(&index.to_owned())).await?;
+        txn.execute_unprepared(index).await?;
     }
     txn.commit().await
 }

@@ -182,6 +182,11 @@ impl Config {
         self.base_url.host_str().unwrap_or("localhost")
     }
 
+    /// The click log: tracked clicks and opens on their way to the database.
+    pub fn click_log_dir(&self) -> PathBuf {
+        self.data_dir.join("clicks")
+    }
+
     /// Where `.eml` files go when no SMTP server is configured.
     pub fn outbox_dir(&self) -> PathBuf {
         self.data_dir.join("outbox")

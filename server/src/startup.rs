@@ -48,8 +48,9 @@ impl Application {
         let (stop, stopped) = tokio::sync::watch::channel(false);
         OutboxWorker::new(db.clone(), config.clone(), tracking.clone(), mailer.waker())?.start(stopped.clone()).await?;
         WebhookWorker::new(db.clone())?.start(stopped);
-        let recorder = crate::tracking::recorder::Recorder::start(db.clone());
-        let state = AppState { db, config, search, tracking, mailer, recorder, lookups: Default::default() };
+        let server_id = crate::delivery::journal::server_id(&config.data_dir)?;
+        let recorder = crate::tracking::recorder::Recorder::start(db.clone(), &config.click_log_dir(), &server_id).await?;
+        let state = AppState::new(crate::state::Services { db, config, search, tracking, mailer, recorder, lookups: Default::default() });
         Ok(Application { listener, router: router(state.clone()), state, stop })
     }
 

@@ -1,3 +1,4 @@
+use std::ops::Deref;
 use std::sync::Arc;
 
 use sea_orm::DatabaseConnection;
@@ -5,12 +6,16 @@ use sea_orm::DatabaseConnection;
 use crate::config::Config;
 use crate::delivery::Mailer;
 use crate::search::SearchIndex;
+use crate::tracking::cache::LookupCache;
 use crate::tracking::recorder::Recorder;
 use crate::tracking::TokenKey;
 
-/// Shared by every handler; cheap to clone.
+/// Shared by every handler. Extractors and middleware clone it for each
+/// request, so it is one `Arc`: a clone is one counter, not one per part.
 #[derive(Clone)]
-pub struct AppState {
+pub struct AppState(Arc<Services>);
+
+pub struct Services {
     pub db: DatabaseConnection,
     pub config: Arc<Config>,
     pub search: SearchIndex,
@@ -20,5 +25,19 @@ pub struct AppState {
     /// Group-commits tracking events.
     pub recorder: Recorder,
     /// Short links, recipients and link targets the redirects look up.
-    pub lookups: crate::tracking::cache::LookupCache,
+    pub lookups: LookupCache,
+}
+
+impl AppState {
+    pub fn new(services: Services) -> AppState {
+        AppState(Arc::new(services))
+    }
+}
+
+impl Deref for AppState {
+    type Target = Services;
+
+    fn deref(&self) -> &Services {
+        &self.0
+    }
 }

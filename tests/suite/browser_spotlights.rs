@@ -67,8 +67,14 @@ async fn hr_builds_previews_and_sends_a_spotlight_to_a_list_in_chromium() {
     screenshot(&browser, "spotlight-sending").await;
     let mut finished = false;
     for _ in 0..250 {
-        let status = browser.find(Locator::Css("#status")).await.unwrap().text().await.unwrap();
-        if status == "sent" && browser.find_all(Locator::Css("#recipients .badge.delivery-sent")).await.unwrap().len() == committee.len() {
+        // The page reloads itself when the blast finishes; an element read
+        // during the reload is simply read again on the next round.
+        let status = match browser.find(Locator::Css("#status")).await {
+            Ok(element) => element.text().await.unwrap_or_default(),
+            Err(_) => String::new(),
+        };
+        let sent = browser.find_all(Locator::Css("#recipients .badge.delivery-sent")).await.map(|rows| rows.len()).unwrap_or(0);
+        if status == "sent" && sent == committee.len() {
             finished = true;
             break;
         }
@@ -93,5 +99,36 @@ async fn hr_builds_previews_and_sends_a_spotlight_to_a_list_in_chromium() {
     let clicks = browser.find(Locator::Css("[data-reach='email-clicks']")).await.unwrap().text().await.unwrap();
     assert_eq!(clicks, "1");
     screenshot(&browser, "spotlight-reach").await;
+    browser.close().await.unwrap();
+}
+
+#[tokio::test]
+async fn hr_writes_a_social_post_with_a_live_counter_in_chromium() {
+    let app = TestApp::spawn().await;
+    let api = Api::new(&app).await;
+    let (status, created) = api.post("/announcements", json!({"title": "Dental changes", "subject": "Hi", "template": "benefit-change", "audience": {"roles": ["admin"]}})).await;
+    assert_eq!(status, 201, "{created}");
+    let id = created["id"].as_i64().unwrap();
+    let hr = app.user(Role::HrStaff).await;
+    let (_driver, browser) = start_browser().await;
+    sign_in(&browser, &app, &hr).await;
+    browser.goto(&app.url(&format!("/spotlights/{id}/social"))).await.unwrap();
+    browser.find(Locator::Css("#post-channel option[value='x']")).await.unwrap().click().await.unwrap();
+    let body = browser.find(Locator::Css("#post-body")).await.unwrap();
+    body.send_keys("Dependents' dental coverage ends next enrolment period. Read more: https://example.org/a-very-long-address").await.unwrap();
+    let counter = browser.find(Locator::Css("#post-count")).await.unwrap().text().await.unwrap();
+    // 56 characters of text, a typed address counted as 23, a newline and the short link as 23.
+    assert_eq!(counter, format!("{} / 280 characters, link included", "Dependents' dental coverage ends next enrolment period. Read more: ".chars().count() + 23 + 1 + 23));
+    body.send_keys(&format!(" {}", "!".repeat(200))).await.unwrap();
+    let over = browser.find(Locator::Css("#post-count.over")).await;
+    assert!(over.is_ok(), "the counter warns past the limit");
+    screenshot(&browser, "social-counter").await;
+    body.clear().await.unwrap();
+    body.send_keys("New dental rules for dependents {link}").await.unwrap();
+    browser.find(Locator::Css("#new-post button[type='submit']")).await.unwrap().click().await.unwrap();
+    let post = browser.wait().for_element(Locator::Css("section[id^='post-'] .post-text")).await.unwrap().text().await.unwrap();
+    assert!(post.starts_with(&format!("New dental rules for dependents {}/s/", app.address)), "{post}");
+    browser.find(Locator::Css("a[href$='/qr.png']")).await.unwrap();
+    screenshot(&browser, "social-posts").await;
     browser.close().await.unwrap();
 }

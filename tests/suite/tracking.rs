@@ -85,6 +85,7 @@ async fn clicks_and_opens_are_attributed_counted_once_per_person_and_bots_are_to
         assert_eq!(app.get(&browser, &link).await.status(), 302);
     }
     let _ = chen;
+    app.state.recorder.settled().await;
 
     let ana_clicks = tracking_event::Entity::find()
         .filter(tracking_event::Column::RecipientId.eq(ana.id))

@@ -25,6 +25,7 @@ pub struct AnnouncementStats {
     responses((status = 200, body = AnnouncementStats), (status = 401), (status = 403), (status = 404)), security(("bearer" = [])))]
 pub async fn stats(_user: Require<HrStaff>, State(state): State<AppState>, Path(id): Path<i32>) -> Result<Json<AnnouncementStats>> {
     crate::spotlights::service::find(&state.db, id).await?;
+    state.recorder.settled().await;
     let items = crate::spotlights::compose::featured_items(&state.db, id).await?;
     let titles: Vec<(i32, String)> = items.into_iter().map(|item| (item.collateral_id, item.title)).collect();
     Ok(Json(AnnouncementStats { reach: stats::for_announcement(&state.db, id, &titles).await?, share_tree: tree::for_announcement(&state.db, id).await? }))

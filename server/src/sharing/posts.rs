@@ -70,6 +70,7 @@ pub async fn page(user: Require<HrStaff>, State(state): State<AppState>, Path(id
 }
 
 async fn render_page(state: &AppState, user: &Require<HrStaff>, model: announcement::Model, form: PostForm, errors: Vec<String>) -> Result<Html<String>> {
+    state.recorder.settled().await;
     let posts = social_post::Entity::find()
         .filter(social_post::Column::AnnouncementId.eq(model.id))
         .order_by_desc(social_post::Column::Id)

@@ -133,6 +133,7 @@ pub struct MineQuery {
 
 /// An employee's own share links and what each brought.
 pub async fn mine(CurrentUser(auth): CurrentUser, State(state): State<AppState>, Query(query): Query<MineQuery>) -> Result<Html<String>> {
+    state.recorder.settled().await;
     let links = short_link::Entity::find()
         .filter(short_link::Column::OwnerUserId.eq(auth.user.id))
         .order_by_desc(short_link::Column::Id)

@@ -228,6 +228,7 @@ const RECIPIENT_ROWS: u64 = 500;
 pub async fn show(user: Require<HrStaff>, State(state): State<AppState>, Path(id): Path<i32>, Query(query): Query<ShowQuery>) -> Result<Html<String>> {
     let model = service::find(&state.db, id).await?;
     let template = templates::find(&state.db, model.template_id).await?;
+    state.recorder.settled().await;
     let everyone = status::recipients(&state.db, id, RECIPIENT_ROWS).await?;
     let (skipped, recipients): (Vec<_>, Vec<_>) = everyone.into_iter().partition(|r| r.delivery == "skipped");
     let delivery = status::delivery(&state.db, id).await?;

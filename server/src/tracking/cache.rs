@@ -24,7 +24,10 @@ impl<K: Eq + Hash, V: Clone> Expiring<K, V> {
         Expiring { entries: Mutex::new(HashMap::new()) }
     }
 
-    fn get(&self, key: &K) -> Option<V> {
+    fn get<Q: Eq + Hash + ?Sized>(&self, key: &Q) -> Option<V>
+    where
+        K: std::borrow::Borrow<Q>,
+    {
         let entries = self.entries.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         entries.get(key).filter(|(at, _)| at.elapsed() < TTL).map(|(_, value)| value.clone())
     }
@@ -37,7 +40,10 @@ impl<K: Eq + Hash, V: Clone> Expiring<K, V> {
         entries.insert(key, (Instant::now(), value));
     }
 
-    fn remove(&self, key: &K) {
+    fn remove<Q: Eq + Hash + ?Sized>(&self, key: &Q)
+    where
+        K: std::borrow::Borrow<Q>,
+    {
         self.entries.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).remove(key);
     }
 }
@@ -58,13 +64,13 @@ impl Default for LookupCache {
 
 impl LookupCache {
     pub fn short_link(&self, code: &str) -> Option<Arc<short_link::Model>> {
-        self.short_links.get(&code.to_owned())
+        self.short_links.get(code)
     }
     pub fn keep_short_link(&self, link: Arc<short_link::Model>) {
         self.short_links.put(link.code.clone(), link);
     }
     pub fn forget_short_link(&self, code: &str) {
-        self.short_links.remove(&code.to_owned());
+        self.short_links.remove(code);
     }
     pub fn recipient(&self, id: i32) -> Option<Arc<recipient::Model>> {
         self.recipients.get(&id)

@@ -6,7 +6,10 @@
 //! The timing sign — several links of one message hit within seconds of
 //! delivery — needs other events and is applied by the recorder.
 
+use std::borrow::Cow;
+
 use axum::http::{header, HeaderMap, Method};
+use serde::{Deserialize, Serialize};
 
 /// Fragments of user agents that belong to scanners, crawlers and preview
 /// bots, lower-case, with the reason reported for them.
@@ -31,7 +34,6 @@ const AUTOMATED_AGENTS: &[(&str, &str)] = &[
     ("telegrambot", "preview"),
     ("whatsapp", "preview"),
     ("skypeuripreview", "preview"),
-    ("teams", "preview"),
     ("mastodon", "preview"),
     ("embedly", "preview"),
     ("bot", "crawler"),
@@ -48,21 +50,24 @@ const AUTOMATED_AGENTS: &[(&str, &str)] = &[
 ];
 
 /// What the request looks like, stored with the event.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Verdict {
     /// browser, mobile, email-client, automated or unknown.
-    pub ua_class: &'static str,
+    #[serde(rename = "c")]
+    pub ua_class: Cow<'static, str>,
+    #[serde(rename = "a")]
     pub automated: bool,
-    pub reason: Option<&'static str>,
+    #[serde(rename = "r", default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<Cow<'static, str>>,
 }
 
 impl Verdict {
     pub fn human(ua_class: &'static str) -> Verdict {
-        Verdict { ua_class, automated: false, reason: None }
+        Verdict { ua_class: Cow::Borrowed(ua_class), automated: false, reason: None }
     }
 
-    fn automated(reason: &'static str) -> Verdict {
-        Verdict { ua_class: "automated", automated: true, reason: Some(reason) }
+    pub fn automated(reason: &'static str) -> Verdict {
+        Verdict { ua_class: Cow::Borrowed("automated"), automated: true, reason: Some(Cow::Borrowed(reason)) }
     }
 }
 
@@ -74,14 +79,26 @@ pub fn classify(method: &Method, headers: &HeaderMap) -> Verdict {
     if is_prefetch(headers) {
         return Verdict::automated("prefetch");
     }
-    let agent = headers.get(header::USER_AGENT).and_then(|v| v.to_str().ok()).unwrap_or("").to_ascii_lowercase();
+    let agent = headers.get(header::USER_AGENT).and_then(|v| v.to_str().ok()).unwrap_or("");
     if agent.trim().is_empty() {
         return Verdict::automated("no user agent");
     }
-    if let Some((_, reason)) = AUTOMATED_AGENTS.iter().find(|(fragment, _)| agent.contains(fragment)) {
-        return Verdict::automated(reason);
+    // One pass over the agent for every fragment (this runs on every click).
+    if let Some(found) = automated_agents().find(agent) {
+        return Verdict::automated(AUTOMATED_AGENTS[found.pattern().as_usize()].1);
     }
-    Verdict::human(agent_class(&agent))
+    Verdict::human(agent_class(&agent.to_ascii_lowercase()))
+}
+
+fn automated_agents() -> &'static aho_corasick::AhoCorasick {
+    static MATCHER: std::sync::OnceLock<aho_corasick::AhoCorasick> = std::sync::OnceLock::new();
+    MATCHER.get_or_init(|| {
+        aho_corasick::AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .match_kind(aho_corasick::MatchKind::LeftmostFirst)
+            .build(AUTOMATED_AGENTS.iter().map(|(fragment, _)| fragment))
+            .expect("the fragments are plain strings")
+    })
 }
 
 fn is_prefetch(headers: &HeaderMap) -> bool {
@@ -132,12 +149,12 @@ mod tests {
         assert_eq!(classify(&Method::GET, &iphone).ua_class, "mobile");
         assert!(classify(&Method::HEAD, &firefox).automated);
         let scanner = with_agent("Mozilla/5.0 (compatible; Proofpoint URL Defense)");
-        assert_eq!(classify(&Method::GET, &scanner).reason, Some("scanner"));
+        assert_eq!(classify(&Method::GET, &scanner).reason.as_deref(), Some("scanner"));
         assert!(classify(&Method::GET, &with_agent("Slackbot-LinkExpanding 1.0")).automated);
         assert!(classify(&Method::GET, &HeaderMap::new()).automated);
         let mut prefetch = firefox.clone();
         prefetch.insert("sec-purpose", HeaderValue::from_static("prefetch;prerender"));
-        assert_eq!(classify(&Method::GET, &prefetch).reason, Some("prefetch"));
+        assert_eq!(classify(&Method::GET, &prefetch).reason.as_deref(), Some("prefetch"));
     }
 
     #[test]

@@ -7,7 +7,8 @@ use super::Client;
 use crate::error::Result;
 use crate::state::AppState;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum EventKind {
     Open,
     Click,

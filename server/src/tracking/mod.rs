@@ -6,8 +6,10 @@
 pub mod cache;
 pub mod classify;
 pub mod events;
+pub mod log;
 pub mod recorder;
 pub mod routes;
+pub mod store;
 pub mod stats;
 pub mod token;
 
@@ -29,11 +31,15 @@ pub use token::{Purpose, TokenKey, TrackingToken};
 /// What Herald keeps about the client of a tracked request: never its
 /// address, only a keyed hash of it that changes every day (for counting
 /// unique visitors) and the host of the referring page.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct Client {
+    #[serde(rename = "ua")]
     pub user_agent: String,
+    #[serde(rename = "v")]
     pub verdict: Verdict,
+    #[serde(rename = "rh", default, skip_serializing_if = "Option::is_none")]
     pub referrer_host: Option<String>,
+    #[serde(rename = "vh", default, skip_serializing_if = "Option::is_none")]
     pub visitor_hash: Option<String>,
 }
 
@@ -42,15 +48,27 @@ impl FromRequestParts<AppState> for Client {
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
         let user_agent = parts.headers.get(axum::http::header::USER_AGENT).and_then(|v| v.to_str().ok()).unwrap_or("");
-        let day = chrono::Utc::now().format("%Y-%m-%d").to_string();
-        let visitor_hash = client_ip(parts, state.config.trust_forwarded_for).map(|ip| state.tracking.visitor_hash(&day, ip));
+        let day = chrono::Utc::now().timestamp().div_euclid(86_400);
+        let visitor_hash = client_ip(parts, state.config.trust_forwarded_for).map(|ip| state.tracking.visitor_hash(day, ip));
         Ok(Client {
-            user_agent: user_agent.chars().take(300).collect(),
+            user_agent: truncate(user_agent, 300).to_owned(),
             verdict: classify::classify(&parts.method, &parts.headers),
             referrer_host: classify::referrer_host(&parts.headers),
             visitor_hash,
         })
     }
+}
+
+/// At most `max` bytes of `text`, cut at a character boundary.
+fn truncate(text: &str, max: usize) -> &str {
+    if text.len() <= max {
+        return text;
+    }
+    let mut end = max;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    &text[..end]
 }
 
 /// The client's address: the connection's peer, or the first

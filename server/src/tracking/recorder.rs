@@ -1,54 +1,77 @@
-//! The durable, fast write path for tracking events: group commit.
+//! The durable, fast write path for tracking events.
 //!
-//! A request hands its event to the recorder and waits. One task takes every
-//! event waiting at that moment and writes them in a single transaction, then
-//! answers each request; while it commits, the next batch gathers. So a
-//! redirect never waits on a transaction of its own, yet is only answered
-//! (302) after its click is committed: a `kill -9` can lose a request that
-//! had not been answered, never a click whose redirect was sent.
+//! A request hands its event to the recorder and waits; one task takes every
+//! event waiting at that moment and writes them together (group commit):
+//!
+//! - **Clicks and opens** (the redirect and the pixel) are appended to the
+//!   click log ([`super::log`]) with one `write(2)` per batch and answered
+//!   as soon as it returns. The loader task moves the log into the database
+//!   in large transactions, recording how far it got in the same
+//!   transaction, and replays whatever is left when the server starts.
+//! - **Page events** (spotlight visits, items, downloads, portal views) are
+//!   written to the database in one transaction per batch before they are
+//!   answered: the page needs to know whether this was the first visit.
+//!
+//! Either way a request is answered only once its event is durable, so a
+//! `kill -9` can lose a request that was never answered, never a click
+//! whose 302 was sent. `docs/tracking.md` explains the design.
 
-use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
+use std::time::Duration;
 
-use chrono::{DateTime, Duration, Utc};
-use sea_orm::sea_query::{Expr, OnConflict};
-use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction, EntityTrait, QueryFilter, QuerySelect,
-    Statement, TransactionTrait,
-};
-use tokio::sync::{mpsc, oneshot};
+use chrono::{DateTime, Utc};
+use sea_orm::sea_query::OnConflict;
+use sea_orm::{ActiveValue::Set, DatabaseConnection, EntityTrait, TransactionTrait};
+use serde::{Deserialize, Serialize};
+use tokio::sync::{mpsc, oneshot, watch, Notify};
 
-use super::classify::Verdict;
 use super::events::EventKind;
-use crate::entities::{collateral, outbox, portal_view, recipient, tracking_event};
+use super::log::{EventLog, Position};
+use super::store::{self, Marks};
+use crate::entities::setting;
 use crate::error::{AppError, Result};
 
-/// Most events written in one transaction.
+/// Most events taken into one batch.
 const MAX_BATCH: usize = 2_000;
+/// Most log lines the loader writes in one transaction.
+const LOAD_BATCH: usize = 5_000;
 /// Requests that may wait for the recorder before new ones are turned away.
 const QUEUE: usize = 20_000;
-/// Clicks this soon after delivery are checked for a scanner's burst…
-const SCAN_AFTER_DELIVERY_SECONDS: i64 = 120;
-/// …which is two or more different links of one message within this window.
-const BURST_SECONDS: i64 = 10;
-pub const BURST_REASON: &str = "link burst";
-/// Remembered "first open/visit/click already set" marks before the set is cleared.
-const MARKS_REMEMBERED: usize = 200_000;
 
-/// One event as a handler saw it.
-#[derive(Clone, Debug)]
+/// One event as a handler saw it. Short field names and no empty fields:
+/// this is also the click log's line format.
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct NewEvent {
+    #[serde(rename = "k")]
     pub kind: EventKind,
+    #[serde(rename = "ch")]
     pub channel: String,
+    #[serde(rename = "a", default, skip_serializing_if = "Option::is_none")]
     pub announcement_id: Option<i32>,
+    #[serde(rename = "c", default, skip_serializing_if = "Option::is_none")]
     pub collateral_id: Option<i32>,
+    #[serde(rename = "r", default, skip_serializing_if = "Option::is_none")]
     pub recipient_id: Option<i32>,
+    #[serde(rename = "u", default, skip_serializing_if = "Option::is_none")]
     pub user_id: Option<i32>,
+    #[serde(rename = "l", default, skip_serializing_if = "Option::is_none")]
     pub link_id: Option<i32>,
+    #[serde(rename = "s", default, skip_serializing_if = "Option::is_none")]
     pub short_link_id: Option<i32>,
+    #[serde(rename = "cl")]
     pub client: super::Client,
+    #[serde(rename = "t")]
     pub occurred_at: DateTime<Utc>,
     /// Count once per employee, item and day (portal views): a repeat is dropped.
+    #[serde(rename = "once", default, skip_serializing_if = "std::ops::Not::not")]
     pub once_per_day: bool,
+}
+
+impl NewEvent {
+    /// Redirects and pixels need no answer from the database.
+    fn goes_to_log(&self) -> bool {
+        matches!(self.kind, EventKind::Click | EventKind::Open)
+    }
 }
 
 struct Job {
@@ -60,18 +83,44 @@ struct Job {
 #[derive(Clone)]
 pub struct Recorder {
     jobs: mpsc::Sender<Job>,
+    log: EventLog,
+    loaded: watch::Receiver<Position>,
+    wake_loader: Arc<Notify>,
 }
 
 impl Recorder {
-    pub fn start(db: DatabaseConnection) -> Recorder {
+    /// Opens the click log in `dir`, loads what an earlier run left in it,
+    /// and starts the writer and the loader.
+    pub async fn start(db: DatabaseConnection, dir: &std::path::Path, server_id: &str) -> anyhow::Result<Recorder> {
+        let log = EventLog::open(dir).map_err(|error| anyhow::anyhow!("cannot open the click log in {}: {error}", dir.display()))?;
+        let mut loader = Loader { db: db.clone(), log: log.clone(), key: format!("click_log:{server_id}"), marks: Marks::default(), at: Position::default() };
+        loader.at = loader.stored_position().await?;
+        while loader.load_some().await? > 0 {}
+        let (loaded_tx, loaded) = watch::channel(loader.at);
+        let wake_loader = Arc::new(Notify::new());
+        tokio::spawn(loader.run(wake_loader.clone(), loaded_tx));
         let (jobs, queue) = mpsc::channel(QUEUE);
-        tokio::spawn(write_batches(db, queue));
-        Recorder { jobs }
+        tokio::spawn(write_batches(db, log.clone(), queue, wake_loader.clone()));
+        Ok(Recorder { jobs, log, loaded, wake_loader })
     }
 
-    /// Stores the event; returns once it is committed. `true` means this was
+    /// Stores the event; returns once it is durable. `true` means this was
     /// the recipient's first (human) visit of their spotlight page.
     pub async fn record(&self, event: NewEvent) -> Result<bool> {
+        if event.goes_to_log() {
+            // One short write(2) into the kernel's page cache: no waiting on
+            // other requests or on the database.
+            return match self.log.append(&[&event]) {
+                Ok(_) => {
+                    self.wake_loader.notify_one();
+                    Ok(false)
+                }
+                Err(error) => {
+                    tracing::warn!(%error, "the click log could not be written");
+                    Err(AppError::Unavailable)
+                }
+            };
+        }
         let (done, committed) = oneshot::channel();
         self.jobs.try_send(Job { event, done }).map_err(|_| AppError::Unavailable)?;
         match committed.await {
@@ -83,290 +132,152 @@ impl Recorder {
             Err(_) => Err(AppError::Unavailable),
         }
     }
+
+    /// Waits (briefly) until every click this server logged so far is in the
+    /// database, so a report shows the clicks its reader just made.
+    pub async fn settled(&self) {
+        let target = self.log.written();
+        self.wake_loader.notify_one();
+        let mut loaded = self.loaded.clone();
+        let _ = tokio::time::timeout(Duration::from_secs(5), loaded.wait_for(|at| *at >= target)).await;
+    }
 }
 
-async fn write_batches(db: DatabaseConnection, mut queue: mpsc::Receiver<Job>) {
+async fn write_batches(db: DatabaseConnection, log: EventLog, mut queue: mpsc::Receiver<Job>, wake_loader: Arc<Notify>) {
     let mut marks = Marks::default();
     let mut batch = Vec::with_capacity(MAX_BATCH);
     while queue.recv_many(&mut batch, MAX_BATCH).await > 0 {
-        let events: Vec<&NewEvent> = batch.iter().map(|job| &job.event).collect();
-        let outcome = commit(&db, &mut marks, &events).await;
-        match outcome {
-            Ok(firsts) => {
-                for (job, first) in batch.drain(..).zip(firsts) {
-                    let _ = job.done.send(Ok(first));
-                }
+        // Let requests that are already being handled join this batch:
+        // fewer, larger writes.
+        tokio::task::yield_now().await;
+        while batch.len() < MAX_BATCH {
+            match queue.try_recv() {
+                Ok(job) => batch.push(job),
+                Err(_) => break,
             }
-            Err(error) => {
+        }
+        let (logged, direct): (Vec<Job>, Vec<Job>) = batch.drain(..).partition(|job| job.event.goes_to_log());
+        if !logged.is_empty() {
+            let events: Vec<&NewEvent> = logged.iter().map(|job| &job.event).collect();
+            let outcome = log.append(&events).map(|_| vec![false; events.len()]).map_err(|error| format!("click log: {error}"));
+            answer(logged, outcome);
+            wake_loader.notify_one();
+        }
+        if !direct.is_empty() {
+            let events: Vec<&NewEvent> = direct.iter().map(|job| &job.event).collect();
+            let outcome = if events.iter().all(|event| store::is_plain(event)) {
+                store::insert_only(&db, &events).await.map(|_| vec![false; events.len()])
+            } else {
+                commit(&db, &mut marks, &events).await
+            };
+            if outcome.is_err() {
                 // The transaction rolled back; the marks it set may not exist.
                 marks = Marks::default();
-                let message = error.to_string();
-                for job in batch.drain(..) {
-                    let _ = job.done.send(Err(message.clone()));
-                }
+            }
+            answer(direct, outcome.map_err(|error| error.to_string()));
+        }
+    }
+}
+
+fn answer(jobs: Vec<Job>, outcome: Result<Vec<bool>, String>) {
+    match outcome {
+        Ok(firsts) => {
+            for (job, first) in jobs.into_iter().zip(firsts) {
+                let _ = job.done.send(Ok(first));
+            }
+        }
+        Err(message) => {
+            for job in jobs {
+                let _ = job.done.send(Err(message.clone()));
             }
         }
     }
 }
 
-/// Recipients whose first open/visit/click is known to be set, so the
-/// recorder need not ask the database again.
-#[derive(Default)]
-struct Marks(HashSet<(i32, u8)>);
-
-impl Marks {
-    fn contains(&self, recipient_id: i32, mark: Mark) -> bool {
-        self.0.contains(&(recipient_id, mark as u8))
-    }
-
-    fn insert(&mut self, recipient_id: i32, mark: Mark) {
-        if self.0.len() >= MARKS_REMEMBERED {
-            self.0.clear();
-        }
-        self.0.insert((recipient_id, mark as u8));
-    }
-
-    fn forget(&mut self, recipient_id: i32, mark: Mark) {
-        self.0.remove(&(recipient_id, mark as u8));
-    }
-}
-
-#[derive(Clone, Copy, PartialEq, Eq, Hash)]
-enum Mark {
-    Opened,
-    Visited,
-    Clicked,
-}
-
-impl Mark {
-    fn of(kind: EventKind) -> Option<Mark> {
-        match kind {
-            EventKind::Open => Some(Mark::Opened),
-            EventKind::Click => Some(Mark::Clicked),
-            EventKind::Visit | EventKind::Asset | EventKind::Download => Some(Mark::Visited),
-            EventKind::View => None,
-        }
-    }
-
-    fn column(self) -> recipient::Column {
-        match self {
-            Mark::Opened => recipient::Column::FirstOpenedAt,
-            Mark::Visited => recipient::Column::FirstVisitedAt,
-            Mark::Clicked => recipient::Column::FirstClickedAt,
-        }
-    }
-}
-
-/// Writes one batch; returns, per event, whether it was a first visit.
 async fn commit(db: &DatabaseConnection, marks: &mut Marks, events: &[&NewEvent]) -> Result<Vec<bool>, sea_orm::DbErr> {
     let txn = db.begin().await?;
-    let mut verdicts: Vec<Verdict> = events.iter().map(|event| event.client.verdict.clone()).collect();
-    let reclassified = detect_bursts(&txn, events, &mut verdicts).await?;
-    let mut keep = Vec::with_capacity(events.len());
-    for event in events {
-        keep.push(!event.once_per_day || first_view_today(&txn, event).await?);
-    }
-
-    let rows = events.iter().zip(&verdicts).zip(&keep).filter(|(_, keep)| **keep).map(|((event, verdict), _)| tracking_event::ActiveModel {
-        announcement_id: Set(event.announcement_id),
-        collateral_id: Set(event.collateral_id),
-        recipient_id: Set(event.recipient_id),
-        user_id: Set(event.user_id),
-        link_id: Set(event.link_id),
-        short_link_id: Set(event.short_link_id),
-        kind: Set(event.kind.as_str().into()),
-        channel: Set(event.channel.clone()),
-        user_agent: Set(event.client.user_agent.clone()),
-        ua_class: Set(verdict.ua_class.into()),
-        automated: Set(verdict.automated),
-        bot_reason: Set(verdict.reason.map(str::to_owned)),
-        referrer_host: Set(event.client.referrer_host.clone()),
-        visitor_hash: Set(event.client.visitor_hash.clone()),
-        occurred_at: Set(event.occurred_at),
-        ..Default::default()
-    });
-    if keep.iter().any(|kept| *kept) {
-        tracking_event::Entity::insert_many(rows).exec_without_returning(&txn).await?;
-    }
-
-    let mut firsts = vec![false; events.len()];
-    let mut set_now: HashSet<(i32, Mark)> = HashSet::new();
-    for (index, (event, verdict)) in events.iter().zip(&verdicts).enumerate() {
-        let (Some(recipient_id), Some(mark)) = (event.recipient_id, Mark::of(event.kind)) else { continue };
-        if verdict.automated || marks.contains(recipient_id, mark) || !set_now.insert((recipient_id, mark)) {
-            continue;
-        }
-        // Conditional on the mark being empty, so only one request ever sees "first".
-        let first = recipient::Entity::update_many()
-            .col_expr(mark.column(), Expr::value(event.occurred_at))
-            .filter(recipient::Column::Id.eq(recipient_id))
-            .filter(mark.column().is_null())
-            .exec(&txn)
-            .await?
-            .rows_affected
-            == 1;
-        firsts[index] = first && mark == Mark::Visited;
-    }
-    for recipient_id in &reclassified {
-        recount_first_click(&txn, *recipient_id).await?;
-    }
-    count_collateral_opens(&txn, events, &verdicts).await?;
-    announce(&txn, events, &verdicts, &keep).await?;
+    let applied = store::apply(&txn, marks, events).await?;
     txn.commit().await?;
-
-    for (recipient_id, mark) in set_now {
-        marks.insert(recipient_id, mark);
-    }
-    for recipient_id in reclassified {
-        marks.forget(recipient_id, Mark::Clicked);
-    }
-    Ok(firsts)
+    Ok(applied.remember(marks))
 }
 
-/// Claims the employee's view of the item for today; `false` if it was already counted.
-async fn first_view_today(txn: &DatabaseTransaction, event: &NewEvent) -> Result<bool, sea_orm::DbErr> {
-    let (item_kind, item_id) = match (event.announcement_id, event.collateral_id) {
-        (Some(id), _) => ("announcement", id),
-        (None, Some(id)) => ("collateral", id),
-        (None, None) => return Ok(false),
-    };
-    let Some(user_id) = event.user_id else { return Ok(false) };
-    let inserted = portal_view::Entity::insert(portal_view::ActiveModel {
-        user_id: Set(user_id),
-        item_kind: Set(item_kind.to_owned()),
-        item_id: Set(item_id),
-        day: Set(event.occurred_at.format("%Y-%m-%d").to_string()),
-        ..Default::default()
-    })
-    .on_conflict(
-        OnConflict::columns([portal_view::Column::UserId, portal_view::Column::ItemKind, portal_view::Column::ItemId, portal_view::Column::Day])
-            .do_nothing()
-            .to_owned(),
-    )
-    .exec_without_returning(txn)
-    .await?;
-    Ok(inserted == 1)
+/// Moves the click log into the database.
+struct Loader {
+    db: DatabaseConnection,
+    log: EventLog,
+    /// The `settings` row that holds how far this server's log is loaded.
+    key: String,
+    marks: Marks,
+    at: Position,
 }
 
-/// Marks clicks as a scanner's when one message's links are hit in a burst
-/// right after delivery; earlier clicks of the burst are reclassified too.
-/// Returns the recipients whose first-click time must be recounted.
-async fn detect_bursts(txn: &DatabaseTransaction, events: &[&NewEvent], verdicts: &mut [Verdict]) -> Result<Vec<i32>, sea_orm::DbErr> {
-    let clicked: HashSet<i32> = events.iter().filter(|e| e.kind == EventKind::Click).filter_map(|e| e.recipient_id).collect();
-    if clicked.is_empty() {
-        return Ok(Vec::new());
-    }
-    let now = Utc::now();
-    let fresh: HashSet<i32> = outbox::Entity::find()
-        .select_only()
-        .column(outbox::Column::RecipientId)
-        .filter(outbox::Column::RecipientId.is_in(clicked.iter().copied()))
-        .filter(outbox::Column::SentAt.gte(now - Duration::seconds(SCAN_AFTER_DELIVERY_SECONDS)))
-        .into_tuple::<Option<i32>>()
-        .all(txn)
-        .await?
-        .into_iter()
-        .flatten()
-        .collect();
-    if fresh.is_empty() {
-        return Ok(Vec::new());
-    }
-    let window_start = now - Duration::seconds(BURST_SECONDS);
-    let earlier: Vec<(i64, i32, Option<i32>, bool)> = tracking_event::Entity::find()
-        .select_only()
-        .columns([tracking_event::Column::Id, tracking_event::Column::RecipientId, tracking_event::Column::LinkId, tracking_event::Column::Automated])
-        .filter(tracking_event::Column::RecipientId.is_in(fresh.iter().copied()))
-        .filter(tracking_event::Column::Kind.eq(EventKind::Click.as_str()))
-        .filter(tracking_event::Column::OccurredAt.gte(window_start))
-        .into_tuple()
-        .all(txn)
-        .await?;
-    let mut links: HashMap<i32, HashSet<Option<i32>>> = HashMap::new();
-    for (_, recipient_id, link_id, _) in &earlier {
-        links.entry(*recipient_id).or_default().insert(*link_id);
-    }
-    for event in events.iter().filter(|e| e.kind == EventKind::Click) {
-        if let Some(recipient_id) = event.recipient_id.filter(|id| fresh.contains(id)) {
-            links.entry(recipient_id).or_default().insert(event.link_id);
-        }
-    }
-    let bursting: HashSet<i32> = links.into_iter().filter(|(_, hit)| hit.len() >= 2).map(|(id, _)| id).collect();
-    for (event, verdict) in events.iter().zip(verdicts.iter_mut()) {
-        if event.kind == EventKind::Click && event.recipient_id.is_some_and(|id| bursting.contains(&id)) && !verdict.automated {
-            *verdict = Verdict { ua_class: verdict.ua_class, automated: true, reason: Some(BURST_REASON) };
-        }
-    }
-    let earlier_human: Vec<i64> = earlier.iter().filter(|(_, r, _, automated)| bursting.contains(r) && !automated).map(|(id, ..)| *id).collect();
-    if !earlier_human.is_empty() {
-        tracking_event::Entity::update_many()
-            .col_expr(tracking_event::Column::Automated, Expr::value(true))
-            .col_expr(tracking_event::Column::BotReason, Expr::value(BURST_REASON))
-            .filter(tracking_event::Column::Id.is_in(earlier_human))
-            .exec(txn)
-            .await?;
-    }
-    Ok(bursting.into_iter().collect())
-}
-
-/// A recipient's first click is the first human one; after a burst was
-/// reclassified it may be later, or none.
-async fn recount_first_click(txn: &DatabaseTransaction, recipient_id: i32) -> Result<(), sea_orm::DbErr> {
-    let backend = txn.get_database_backend();
-    let placeholder = if backend == sea_orm::DbBackend::Postgres { "$1" } else { "?" };
-    let sql = format!(
-        "UPDATE recipients SET first_clicked_at = (SELECT MIN(e.occurred_at) FROM tracking_events e \
-         WHERE e.recipient_id = recipients.id AND e.kind = 'click' AND e.automated = FALSE) WHERE id = {placeholder}"
-    );
-    txn.execute(Statement::from_sql_and_values(backend, sql, [recipient_id.into()])).await?;
-    Ok(())
-}
-
-/// Queues the events webhooks subscribe to, in the same transaction (a
-/// no-op without subscribers).
-async fn announce(txn: &DatabaseTransaction, events: &[&NewEvent], verdicts: &[Verdict], keep: &[bool]) -> Result<(), sea_orm::DbErr> {
-    for ((event, verdict), kept) in events.iter().zip(verdicts).zip(keep) {
-        let name = match event.kind {
-            EventKind::Click => "click",
-            EventKind::Open => "open",
-            EventKind::Visit => "visit",
-            _ => continue,
+impl Loader {
+    async fn stored_position(&self) -> anyhow::Result<Position> {
+        let stored = setting::Entity::find_by_id(self.key.clone()).one(&self.db).await?;
+        let at = match stored.and_then(|row| Position::decode(&row.value)) {
+            Some(at) => at,
+            None => Position { segment: self.log.first_segment()?, offset: 0 },
         };
-        if !kept {
-            continue;
-        }
-        let payload = serde_json::json!({
-            "announcement_id": event.announcement_id,
-            "collateral_id": event.collateral_id,
-            "recipient_id": event.recipient_id,
-            "short_link_id": event.short_link_id,
-            "channel": event.channel,
-            "automated": verdict.automated,
-            "bot_reason": verdict.reason,
-            "user_agent_class": verdict.ua_class,
-            "referrer_host": event.client.referrer_host,
-            "occurred_at": event.occurred_at,
-        });
-        crate::webhooks::enqueue(txn, name, payload).await.map_err(|error| sea_orm::DbErr::Custom(error.to_string()))?;
+        // Segments before it were loaded; a crash may have kept them on disk.
+        self.log.remove_before(at.segment)?;
+        Ok(at)
     }
-    Ok(())
-}
 
-/// Library items opened by people from a spotlight feed the "most clicked"
-/// sort; the search index follows through the change log.
-async fn count_collateral_opens(txn: &DatabaseTransaction, events: &[&NewEvent], verdicts: &[Verdict]) -> Result<(), sea_orm::DbErr> {
-    let mut opens: HashMap<i32, i64> = HashMap::new();
-    for (event, verdict) in events.iter().zip(verdicts) {
-        if let (EventKind::Asset, Some(collateral_id), false) = (event.kind, event.collateral_id, verdict.automated) {
-            *opens.entry(collateral_id).or_default() += 1;
+    fn save(&self, at: Position) -> sea_orm::Insert<setting::ActiveModel> {
+        setting::Entity::insert(setting::ActiveModel { key: Set(self.key.clone()), value: Set(at.encode()) })
+            .on_conflict(OnConflict::column(setting::Column::Key).update_column(setting::Column::Value).to_owned())
+    }
+
+    /// Loads the next lines of the log; returns how much progress it made.
+    async fn load_some(&mut self) -> anyhow::Result<usize> {
+        // Checked before reading: once a newer segment exists, nothing more
+        // is written to this one, so reading it to the end finishes it.
+        let closed = self.log.is_closed(self.at.segment)?;
+        let (events, end) = self.log.read(self.at, LOAD_BATCH)?;
+        if end > self.at.offset {
+            let next = Position { segment: self.at.segment, offset: end };
+            let txn = self.db.begin().await?;
+            let refs: Vec<&NewEvent> = events.iter().collect();
+            let applied = store::apply(&txn, &mut self.marks, &refs).await?;
+            self.save(next).exec_without_returning(&txn).await?;
+            txn.commit().await?;
+            applied.remember(&mut self.marks);
+            self.at = next;
+            return Ok(events.len().max(1));
+        }
+        if closed {
+            let next = Position { segment: self.at.segment + 1, offset: 0 };
+            self.save(next).exec_without_returning(&self.db).await?;
+            self.at = next;
+            self.log.remove_before(next.segment)?;
+            return Ok(1);
+        }
+        Ok(0)
+    }
+
+    async fn run(mut self, wake: Arc<Notify>, loaded: watch::Sender<Position>) {
+        loop {
+            match self.load_some().await {
+                Ok(0) => {
+                    let _ = loaded.send(self.at);
+                    tokio::select! {
+                        _ = wake.notified() => {}
+                        _ = tokio::time::sleep(Duration::from_secs(1)) => {}
+                    }
+                    // A moment for more clicks to arrive: fewer, larger
+                    // transactions cost the database less per click.
+                    tokio::time::sleep(Duration::from_millis(5)).await;
+                }
+                Ok(_) => {
+                    let _ = loaded.send(self.at);
+                }
+                Err(error) => {
+                    // The lines stay in the log; they are loaded when the database is back.
+                    tracing::warn!(%error, "loading the click log into the database failed; retrying");
+                    self.marks = Marks::default();
+                    tokio::time::sleep(Duration::from_millis(500)).await;
+                }
+            }
         }
     }
-    for (collateral_id, count) in opens {
-        collateral::Entity::update_many()
-            .col_expr(collateral::Column::Clicks, Expr::col(collateral::Column::Clicks).add(count))
-            .filter(collateral::Column::Id.eq(collateral_id))
-            .exec(txn)
-            .await?;
-        crate::library::service::record_change(txn, collateral_id).await.map_err(|error| sea_orm::DbErr::Custom(error.to_string()))?;
-    }
-    Ok(())
 }

@@ -65,11 +65,16 @@ impl TokenKey {
 
     /// A daily-rotating pseudonym for a client address: the day is part of
     /// the keyed input, so yesterday's hashes cannot be joined with today's.
-    pub fn visitor_hash(&self, day: &str, ip: std::net::IpAddr) -> String {
-        let mut input = b"visitor|".to_vec();
-        input.extend_from_slice(day.as_bytes());
-        input.push(b'|');
-        input.extend_from_slice(ip.to_string().as_bytes());
+    /// `day` is the number of days since 1970-01-01 (UTC).
+    pub fn visitor_hash(&self, day: i64, ip: std::net::IpAddr) -> String {
+        let mut input = [0u8; 8 + 8 + 16];
+        input[..8].copy_from_slice(b"visitor|");
+        input[8..16].copy_from_slice(&day.to_be_bytes());
+        let address = match ip {
+            std::net::IpAddr::V4(v4) => v4.to_ipv6_mapped().octets(),
+            std::net::IpAddr::V6(v6) => v6.octets(),
+        };
+        input[16..].copy_from_slice(&address);
         hex::encode(&self.mac(&input)[..16])
     }
 

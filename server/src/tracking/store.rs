@@ -1,0 +1,467 @@
+//! Writing tracking events to the database: the rows themselves and what
+//! follows from them, in the caller's transaction. Used by the recorder for
+//! page events and by the click-log loader for clicks and opens.
+
+use std::collections::{HashMap, HashSet};
+
+use chrono::{DateTime, Duration, Utc};
+use sea_orm::sea_query::{Expr, OnConflict};
+use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter, QuerySelect, Statement};
+
+use super::classify::Verdict;
+use super::events::EventKind;
+use super::recorder::NewEvent;
+use crate::entities::{collateral, outbox, portal_view, recipient, tracking_event};
+
+/// Clicks this soon after delivery are checked for a scanner's burst…
+const SCAN_AFTER_DELIVERY_SECONDS: i64 = 120;
+/// …which is two or more different links of one message within this window.
+const BURST_SECONDS: i64 = 10;
+pub const BURST_REASON: &str = "link burst";
+/// Remembered "first open/visit/click already set" marks before the set is cleared.
+const MARKS_REMEMBERED: usize = 200_000;
+
+/// What a writer remembers so it need not ask the database again:
+/// recipients whose first open/visit/click is set, and the recent clicks of
+/// recipients still in the scanner window (see `detect_bursts`).
+#[derive(Default)]
+pub struct Marks {
+    set: HashSet<(i32, u8)>,
+    recent: HashMap<i32, Vec<Span>>,
+}
+
+/// Clicks of one recipient on one link: the link and the latest few times.
+type Span = (Option<i32>, Vec<DateTime<Utc>>);
+/// Times kept per recipient and link: enough to see a burst, bounded however
+/// often one link is hit.
+const TIMES_KEPT: usize = 8;
+
+impl Marks {
+    fn contains(&self, recipient_id: i32, mark: Mark) -> bool {
+        self.set.contains(&(recipient_id, mark as u8))
+    }
+
+    fn insert(&mut self, recipient_id: i32, mark: Mark) {
+        if self.set.len() >= MARKS_REMEMBERED {
+            self.set.clear();
+        }
+        self.set.insert((recipient_id, mark as u8));
+    }
+
+    fn forget(&mut self, recipient_id: i32, mark: Mark) {
+        self.set.remove(&(recipient_id, mark as u8));
+    }
+
+    /// Adds a click to the recipient's recent spans.
+    fn note_click(&mut self, recipient_id: i32, link: Option<i32>, at: DateTime<Utc>) {
+        let spans = self.recent.entry(recipient_id).or_default();
+        let times = match spans.iter_mut().find(|span| span.0 == link) {
+            Some(span) => &mut span.1,
+            None => {
+                spans.push((link, Vec::new()));
+                &mut spans.last_mut().expect("just pushed").1
+            }
+        };
+        times.push(at);
+        if times.len() > TIMES_KEPT {
+            times.sort_unstable();
+            times.remove(0);
+        }
+    }
+
+    /// Drops recipients with no click since `before`, keeping the map small.
+    fn prune(&mut self, before: DateTime<Utc>) {
+        if self.recent.len() > MARKS_REMEMBERED {
+            self.recent.clear();
+        }
+        self.recent.retain(|_, spans| spans.iter().flat_map(|span| &span.1).any(|at| *at >= before));
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Mark {
+    Opened,
+    Visited,
+    Clicked,
+}
+
+impl Mark {
+    fn of(kind: EventKind) -> Option<Mark> {
+        match kind {
+            EventKind::Open => Some(Mark::Opened),
+            EventKind::Click => Some(Mark::Clicked),
+            EventKind::Visit | EventKind::Asset | EventKind::Download => Some(Mark::Visited),
+            EventKind::View => None,
+        }
+    }
+
+    fn column(self) -> recipient::Column {
+        match self {
+            Mark::Opened => recipient::Column::FirstOpenedAt,
+            Mark::Visited => recipient::Column::FirstVisitedAt,
+            Mark::Clicked => recipient::Column::FirstClickedAt,
+        }
+    }
+}
+
+/// What a batch changed besides its rows, for [`Marks`] once it committed.
+pub struct Applied {
+    /// Per event: this was the recipient's first human visit.
+    pub firsts: Vec<bool>,
+    set: Vec<(i32, Mark)>,
+    reclassified: Vec<i32>,
+}
+
+impl Applied {
+    pub fn remember(self, marks: &mut Marks) -> Vec<bool> {
+        for (recipient_id, mark) in self.set {
+            marks.insert(recipient_id, mark);
+        }
+        for recipient_id in self.reclassified {
+            marks.forget(recipient_id, Mark::Clicked);
+        }
+        self.firsts
+    }
+}
+
+/// Writes one batch in the caller's transaction: the rows, the recipients'
+/// first open/visit/click, scanner bursts, once-a-day views, "most
+/// clicked" counters and webhook deliveries.
+pub async fn apply(txn: &DatabaseTransaction, marks: &mut Marks, events: &[&NewEvent]) -> Result<Applied, sea_orm::DbErr> {
+    let mut verdicts: Vec<Verdict> = events.iter().map(|event| event.client.verdict.clone()).collect();
+    let reclassified = detect_bursts(txn, marks, events, &mut verdicts).await?;
+    let mut keep = Vec::with_capacity(events.len());
+    for event in events {
+        keep.push(!event.once_per_day || first_view_today(txn, event).await?);
+    }
+    insert_rows(txn, events.iter().zip(&verdicts).zip(&keep).filter(|(_, keep)| **keep).map(|((event, verdict), _)| (*event, verdict))).await?;
+
+    let mut firsts = vec![false; events.len()];
+    let mut set: Vec<(i32, Mark)> = Vec::new();
+    for (index, (event, verdict)) in events.iter().zip(&verdicts).enumerate() {
+        let (Some(recipient_id), Some(mark)) = (event.recipient_id, Mark::of(event.kind)) else { continue };
+        if verdict.automated || marks.contains(recipient_id, mark) || set.contains(&(recipient_id, mark)) {
+            continue;
+        }
+        set.push((recipient_id, mark));
+        // Conditional on the mark being empty, so only one request ever sees "first".
+        let first = recipient::Entity::update_many()
+            .col_expr(mark.column(), Expr::value(event.occurred_at))
+            .filter(recipient::Column::Id.eq(recipient_id))
+            .filter(mark.column().is_null())
+            .exec(txn)
+            .await?
+            .rows_affected
+            == 1;
+        firsts[index] = first && mark == Mark::Visited;
+    }
+    for recipient_id in &reclassified {
+        recount_first_click(txn, *recipient_id).await?;
+    }
+    count_collateral_opens(txn, events, &verdicts).await?;
+    announce(txn, events, &verdicts, &keep).await?;
+    Ok(Applied { firsts, set, reclassified })
+}
+
+/// An event that is only a row to insert: no recipient marks or burst check,
+/// no daily de-duplication, no counter, no webhook. Short-link clicks are.
+pub fn is_plain(event: &NewEvent) -> bool {
+    let webhook = match event.kind {
+        EventKind::Click => "click",
+        EventKind::Open => "open",
+        EventKind::Visit => "visit",
+        _ => "",
+    };
+    event.recipient_id.is_none()
+        && !event.once_per_day
+        && event.kind != EventKind::Asset
+        && (webhook.is_empty() || !crate::webhooks::subscriptions::may_want(webhook))
+}
+
+/// A batch of plain events is one INSERT, atomic on its own.
+pub async fn insert_only(db: &impl ConnectionTrait, events: &[&NewEvent]) -> Result<(), sea_orm::DbErr> {
+    insert_rows(db, events.iter().map(|event| (*event, &event.client.verdict))).await
+}
+
+/// One event as the database receives it, see [`insert_rows`].
+#[derive(serde::Serialize)]
+struct Row<'a> {
+    a: Option<i32>,
+    c: Option<i32>,
+    r: Option<i32>,
+    u: Option<i32>,
+    l: Option<i32>,
+    s: Option<i32>,
+    k: &'static str,
+    ch: &'a str,
+    ua: &'a str,
+    cls: &'a str,
+    auto: bool,
+    why: Option<&'a str>,
+    rh: Option<&'a str>,
+    vh: Option<&'a str>,
+    /// Written as sqlx writes timestamps, so SQLite compares them as text correctly.
+    t: String,
+}
+
+const COLUMNS: &str =
+    "announcement_id, collateral_id, recipient_id, user_id, link_id, short_link_id, kind, channel, user_agent, ua_class, automated, bot_reason, referrer_host, visitor_hash, occurred_at";
+
+/// Inserts the rows. PostgreSQL takes them as one JSON parameter
+/// (`json_to_recordset`). SQLite's JSON functions re-parse each object for
+/// every column, so there the rows are bound as parameters, in statements
+/// of 100, 10 or 1 rows: three statement texts, each prepared once per
+/// connection, however the batches vary.
+async fn insert_rows<'a>(db: &impl ConnectionTrait, rows: impl Iterator<Item = (&'a NewEvent, &'a Verdict)>) -> Result<(), sea_orm::DbErr> {
+    let rows: Vec<Row> = rows
+        .map(|(event, verdict)| Row {
+            a: event.announcement_id,
+            c: event.collateral_id,
+            r: event.recipient_id,
+            u: event.user_id,
+            l: event.link_id,
+            s: event.short_link_id,
+            k: event.kind.as_str(),
+            ch: &event.channel,
+            ua: &event.client.user_agent,
+            cls: &verdict.ua_class,
+            auto: verdict.automated,
+            why: verdict.reason.as_deref(),
+            rh: event.client.referrer_host.as_deref(),
+            vh: event.client.visitor_hash.as_deref(),
+            t: event.occurred_at.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, false),
+        })
+        .collect();
+    if rows.is_empty() {
+        return Ok(());
+    }
+    let backend = db.get_database_backend();
+    if backend == sea_orm::DbBackend::Postgres {
+        let json = serde_json::to_string(&rows).map_err(|error| sea_orm::DbErr::Custom(error.to_string()))?;
+        let sql = format!(
+            "INSERT INTO tracking_events ({COLUMNS}) SELECT a, c, r, u, l, s, k, ch, ua, cls, auto, why, rh, vh, t FROM json_to_recordset($1::json) \
+             AS x(a int, c int, r int, u int, l int, s int, k text, ch text, ua text, cls text, auto boolean, why text, rh text, vh text, t timestamptz)"
+        );
+        db.execute(Statement::from_sql_and_values(backend, sql, [json.into()])).await?;
+        return Ok(());
+    }
+    let mut rest = &rows[..];
+    while !rest.is_empty() {
+        let size = [100, 10, 1].into_iter().find(|size| *size <= rest.len()).unwrap_or(1);
+        let (chunk, tail) = rest.split_at(size);
+        let placeholders = vec!["(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"; size].join(", ");
+        let sql = format!("INSERT INTO tracking_events ({COLUMNS}) VALUES {placeholders}");
+        let mut values: Vec<sea_orm::Value> = Vec::with_capacity(size * 15);
+        for row in chunk {
+            values.extend([
+                row.a.into(),
+                row.c.into(),
+                row.r.into(),
+                row.u.into(),
+                row.l.into(),
+                row.s.into(),
+                row.k.into(),
+                row.ch.into(),
+                row.ua.into(),
+                row.cls.into(),
+                row.auto.into(),
+                row.why.map(str::to_owned).into(),
+                row.rh.map(str::to_owned).into(),
+                row.vh.map(str::to_owned).into(),
+                row.t.clone().into(),
+            ]);
+        }
+        db.execute(Statement::from_sql_and_values(backend, sql, values)).await?;
+        rest = tail;
+    }
+    Ok(())
+}
+
+/// Claims the employee's view of the item for today; `false` if it was already counted.
+async fn first_view_today(txn: &DatabaseTransaction, event: &NewEvent) -> Result<bool, sea_orm::DbErr> {
+    let (item_kind, item_id) = match (event.announcement_id, event.collateral_id) {
+        (Some(id), _) => ("announcement", id),
+        (None, Some(id)) => ("collateral", id),
+        (None, None) => return Ok(false),
+    };
+    let Some(user_id) = event.user_id else { return Ok(false) };
+    let inserted = portal_view::Entity::insert(portal_view::ActiveModel {
+        user_id: Set(user_id),
+        item_kind: Set(item_kind.to_owned()),
+        item_id: Set(item_id),
+        day: Set(event.occurred_at.format("%Y-%m-%d").to_string()),
+        ..Default::default()
+    })
+    .on_conflict(
+        OnConflict::columns([portal_view::Column::UserId, portal_view::Column::ItemKind, portal_view::Column::ItemId, portal_view::Column::Day])
+            .do_nothing()
+            .to_owned(),
+    )
+    .exec_without_returning(txn)
+    .await?;
+    Ok(inserted == 1)
+}
+
+/// Marks clicks as a scanner's when one message's links are hit in a burst
+/// (two different links within [`BURST_SECONDS`]) soon after its delivery;
+/// earlier clicks of the burst are reclassified too. Judged on the events'
+/// own times, so a batch loaded late is judged the same. Returns the
+/// recipients whose first-click time must be recounted.
+async fn detect_bursts(txn: &DatabaseTransaction, marks: &mut Marks, events: &[&NewEvent], verdicts: &mut [Verdict]) -> Result<Vec<i32>, sea_orm::DbErr> {
+    let clicked: HashSet<i32> = events.iter().filter(|e| e.kind == EventKind::Click).filter_map(|e| e.recipient_id).collect();
+    if clicked.is_empty() {
+        return Ok(Vec::new());
+    }
+    let delivered: HashMap<i32, DateTime<Utc>> = outbox::Entity::find()
+        .select_only()
+        .columns([outbox::Column::RecipientId, outbox::Column::SentAt])
+        .filter(outbox::Column::RecipientId.is_in(clicked.iter().copied()))
+        .filter(outbox::Column::SentAt.is_not_null())
+        .into_tuple::<(Option<i32>, Option<DateTime<Utc>>)>()
+        .all(txn)
+        .await?
+        .into_iter()
+        .filter_map(|(recipient, sent)| Some((recipient?, sent?)))
+        .collect();
+    let soon_after_delivery = |recipient_id: i32, at: DateTime<Utc>| {
+        delivered.get(&recipient_id).is_some_and(|sent| at >= *sent - Duration::seconds(5) && at <= *sent + Duration::seconds(SCAN_AFTER_DELIVERY_SECONDS))
+    };
+    let fresh: Vec<&&NewEvent> = events
+        .iter()
+        .filter(|e| e.kind == EventKind::Click && e.recipient_id.is_some_and(|id| soon_after_delivery(id, e.occurred_at)))
+        .collect();
+    let Some(earliest) = fresh.iter().map(|e| e.occurred_at).min() else { return Ok(Vec::new()) };
+    let candidates: HashSet<i32> = fresh.iter().filter_map(|e| e.recipient_id).collect();
+    // The clicks already stored, for recipients this writer has not seen
+    // lately: one row per recipient and link, however many clicks.
+    let unknown: Vec<i32> = candidates.iter().copied().filter(|id| !marks.recent.contains_key(id)).collect();
+    if !unknown.is_empty() {
+        let stored: Vec<(i32, Option<i32>, Option<DateTime<Utc>>, Option<DateTime<Utc>>)> = tracking_event::Entity::find()
+            .select_only()
+            .column(tracking_event::Column::RecipientId)
+            .column(tracking_event::Column::LinkId)
+            .column_as(tracking_event::Column::OccurredAt.min(), "first")
+            .column_as(tracking_event::Column::OccurredAt.max(), "last")
+            .filter(tracking_event::Column::RecipientId.is_in(unknown.iter().copied()))
+            .filter(tracking_event::Column::Kind.eq(EventKind::Click.as_str()))
+            .filter(tracking_event::Column::OccurredAt.gte(earliest - Duration::seconds(BURST_SECONDS)))
+            .group_by(tracking_event::Column::RecipientId)
+            .group_by(tracking_event::Column::LinkId)
+            .into_tuple()
+            .all(txn)
+            .await?;
+        for (recipient, link, first, last) in stored {
+            if let (Some(first), Some(last)) = (first, last) {
+                marks.note_click(recipient, link, first);
+                marks.note_click(recipient, link, last);
+            }
+        }
+        for id in &unknown {
+            marks.recent.entry(*id).or_default();
+        }
+    }
+    for event in &fresh {
+        marks.note_click(event.recipient_id.expect("fresh clicks have one"), event.link_id, event.occurred_at);
+    }
+    let latest = fresh.iter().map(|e| e.occurred_at).max().unwrap_or(earliest);
+    marks.prune(latest - Duration::seconds(SCAN_AFTER_DELIVERY_SECONDS));
+    let clicks: Vec<(i32, Option<i32>, DateTime<Utc>)> = candidates
+        .iter()
+        .flat_map(|id| marks.recent.get(id).into_iter().flatten().flat_map(move |span| span.1.iter().map(move |at| (*id, span.0, *at))))
+        .collect();
+    // Two different links of one recipient hit within BURST_SECONDS of each other.
+    let window = Duration::seconds(BURST_SECONDS);
+    let mut bursting: HashSet<i32> = HashSet::new();
+    for (i, a) in clicks.iter().enumerate() {
+        if clicks[i + 1..].iter().any(|b| a.0 == b.0 && a.1 != b.1 && (a.2 - b.2).abs() <= window) {
+            bursting.insert(a.0);
+        }
+    }
+    if bursting.is_empty() {
+        return Ok(Vec::new());
+    }
+    for (event, verdict) in events.iter().zip(verdicts.iter_mut()) {
+        let in_burst = event.kind == EventKind::Click && event.recipient_id.is_some_and(|id| bursting.contains(&id) && soon_after_delivery(id, event.occurred_at));
+        if in_burst && !verdict.automated {
+            *verdict = Verdict { ua_class: verdict.ua_class.clone(), automated: true, reason: Some(BURST_REASON.into()) };
+        }
+    }
+    // Earlier clicks of the burst, stored as human, are a scanner's too.
+    for recipient_id in &bursting {
+        let Some(sent) = delivered.get(recipient_id) else { continue };
+        tracking_event::Entity::update_many()
+            .col_expr(tracking_event::Column::Automated, Expr::value(true))
+            .col_expr(tracking_event::Column::BotReason, Expr::value(BURST_REASON))
+            .filter(tracking_event::Column::RecipientId.eq(*recipient_id))
+            .filter(tracking_event::Column::Kind.eq(EventKind::Click.as_str()))
+            .filter(tracking_event::Column::Automated.eq(false))
+            .filter(tracking_event::Column::OccurredAt.gte(*sent - Duration::seconds(5)))
+            .filter(tracking_event::Column::OccurredAt.lte(*sent + Duration::seconds(SCAN_AFTER_DELIVERY_SECONDS)))
+            .exec(txn)
+            .await?;
+    }
+    Ok(bursting.into_iter().collect())
+}
+
+/// A recipient's first click is the first human one; after a burst was
+/// reclassified it may be later, or none.
+async fn recount_first_click(txn: &DatabaseTransaction, recipient_id: i32) -> Result<(), sea_orm::DbErr> {
+    let backend = txn.get_database_backend();
+    let placeholder = if backend == sea_orm::DbBackend::Postgres { "$1" } else { "?" };
+    let sql = format!(
+        "UPDATE recipients SET first_clicked_at = (SELECT MIN(e.occurred_at) FROM tracking_events e \
+         WHERE e.recipient_id = recipients.id AND e.kind = 'click' AND e.automated = FALSE) WHERE id = {placeholder}"
+    );
+    txn.execute(Statement::from_sql_and_values(backend, sql, [recipient_id.into()])).await?;
+    Ok(())
+}
+
+/// Queues the events webhooks subscribe to, in the same transaction (a
+/// no-op without subscribers).
+async fn announce(txn: &DatabaseTransaction, events: &[&NewEvent], verdicts: &[Verdict], keep: &[bool]) -> Result<(), sea_orm::DbErr> {
+    for ((event, verdict), kept) in events.iter().zip(verdicts).zip(keep) {
+        let name = match event.kind {
+            EventKind::Click => "click",
+            EventKind::Open => "open",
+            EventKind::Visit => "visit",
+            _ => continue,
+        };
+        if !kept {
+            continue;
+        }
+        let payload = serde_json::json!({
+            "announcement_id": event.announcement_id,
+            "collateral_id": event.collateral_id,
+            "recipient_id": event.recipient_id,
+            "short_link_id": event.short_link_id,
+            "channel": event.channel,
+            "automated": verdict.automated,
+            "bot_reason": verdict.reason,
+            "user_agent_class": verdict.ua_class,
+            "referrer_host": event.client.referrer_host,
+            "occurred_at": event.occurred_at,
+        });
+        crate::webhooks::enqueue(txn, name, payload).await.map_err(|error| sea_orm::DbErr::Custom(error.to_string()))?;
+    }
+    Ok(())
+}
+
+/// Library items opened by people from a spotlight feed the "most clicked"
+/// sort; the search index follows through the change log.
+async fn count_collateral_opens(txn: &DatabaseTransaction, events: &[&NewEvent], verdicts: &[Verdict]) -> Result<(), sea_orm::DbErr> {
+    let mut opens: HashMap<i32, i64> = HashMap::new();
+    for (event, verdict) in events.iter().zip(verdicts) {
+        if let (EventKind::Asset, Some(collateral_id), false) = (event.kind, event.collateral_id, verdict.automated) {
+            *opens.entry(collateral_id).or_default() += 1;
+        }
+    }
+    for (collateral_id, count) in opens {
+        collateral::Entity::update_many()
+            .col_expr(collateral::Column::Clicks, Expr::col(collateral::Column::Clicks).add(count))
+            .filter(collateral::Column::Id.eq(collateral_id))
+            .exec(txn)
+            .await?;
+        crate::library::service::record_change(txn, collateral_id).await.map_err(|error| sea_orm::DbErr::Custom(error.to_string()))?;
+    }
+    Ok(())
+}
