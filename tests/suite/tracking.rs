@@ -375,3 +375,40 @@ async fn an_employee_reading_an_item_in_the_portal_counts_once_a_day_and_restric
     let response = app.post_form(&hr, "/share", &[("csrf", &csrf), ("from", &format!("collateral:{restricted}"))]).await;
     assert_eq!(response.status(), 422);
 }
+
+#[tokio::test]
+async fn an_employee_reads_what_hr_sent_in_the_portal_and_it_counts_once_a_day() {
+    let app = TestApp::spawn().await;
+    let api = Api::new(&app).await;
+    let reader = app.user(Role::Employee).await;
+    let (employee, _) = app.login_as(&reader, crate::helpers::PASSWORD).await;
+    let item = published_item(&app, "Telecommuting guideline", "Work from home two days a week.").await;
+    let id = api.blast(json!({"title": "Telecommuting is changing", "subject": "Hi", "template": "new-policy", "collateral_ids": [item], "audience": {"emails": [reader]}})).await;
+    api.wait_for(id, "sent", 20).await;
+
+    let news = app.get(&employee, "/news").await.text().await.unwrap();
+    assert!(news.contains("class=\"card unread\"") && news.contains("Telecommuting is changing"), "{news}");
+    for _ in 0..3 {
+        let page = app.get(&employee, &format!("/news/{id}")).await;
+        assert_eq!(page.status(), 200);
+        assert!(page.text().await.unwrap().contains("Telecommuting guideline"));
+    }
+    assert_eq!(app.get(&employee, &format!("/news/{id}/items/{item}")).await.status(), 200);
+    let views = tracking_event::Entity::find()
+        .filter(tracking_event::Column::Channel.eq("portal"))
+        .filter(tracking_event::Column::AnnouncementId.eq(id as i32))
+        .all(&app.state.db)
+        .await
+        .unwrap();
+    assert_eq!(views.iter().filter(|v| v.kind == "view").count(), 1, "once per employee per announcement per day");
+    assert_eq!(views.iter().filter(|v| v.kind == "asset" && v.collateral_id == Some(item)).count(), 1);
+    assert!(!app.get(&employee, "/news").await.text().await.unwrap().contains("class=\"card unread\""), "read now");
+
+    // Someone it was not sent to cannot read it there.
+    let other = app.signed_in(Role::Employee).await;
+    assert_eq!(app.get(&other, &format!("/news/{id}")).await.status(), 404);
+    assert!(!app.get(&other, "/news").await.text().await.unwrap().contains("Telecommuting"));
+    let stats = api.get(&format!("/announcements/{id}/stats")).await;
+    let portal = stats["reach"]["channels"].as_array().unwrap().iter().find(|c| c["channel"] == "portal").unwrap().clone();
+    assert_eq!(portal["clicks"], json!({"human": 1, "raw": 1}));
+}

@@ -25,7 +25,7 @@ pub fn is_shareable(item: &collateral::Model) -> bool {
 
 #[derive(Debug, Deserialize)]
 pub struct ShareForm {
-    /// `code:{short code}`, `page:{spotlight page token}` or `collateral:{id}`.
+    /// `code:{short code}`, `page:{spotlight page token}`, `news:{announcement id}` or `collateral:{id}`.
     from: String,
 }
 
@@ -46,6 +46,11 @@ async fn origin(state: &AppState, from: &str, auth: &crate::auth::AuthSession) -
         "page" => {
             let (_, recipient) = crate::tracking::routes::recipient_of(state, value, Purpose::Page).await?;
             Ok(Origin { announcement_id: Some(recipient.announcement_id), collateral_id: None, parent: None })
+        }
+        "news" => {
+            let id: i32 = value.parse().map_err(|_| AppError::NotFound)?;
+            let id = crate::spotlights::portal::shareable(state, auth, id).await?;
+            Ok(Origin { announcement_id: Some(id), collateral_id: None, parent: None })
         }
         "collateral" => {
             let id: i32 = value.parse().map_err(|_| AppError::NotFound)?;

@@ -12,6 +12,7 @@ pub mod lists;
 pub mod model;
 pub mod page;
 mod pages;
+pub mod portal;
 mod preview_pages;
 pub mod render;
 pub mod sending;
@@ -49,6 +50,10 @@ pub fn router() -> Router<AppState> {
         .route("/lists/{id}/import", post(list_pages::import))
         .route("/lists/{id}/remove", post(list_pages::remove))
         .route("/lists/{id}/delete", post(list_pages::delete))
+        .route("/news", get(portal::index))
+        .route("/news/{id}", get(portal::show))
+        .route("/news/{id}/items/{collateral_id}", get(portal::item))
+        .route("/news/{id}/files/{attachment_id}", get(portal::file))
         .route("/p/{token}", get(page::show))
         .route("/p/{token}/items/{collateral_id}", get(page::item))
         .route("/p/{token}/files/{attachment_id}", get(page::file))
