@@ -1,16 +1,15 @@
 //! The durable, fast write path for tracking events.
 //!
-//! A request hands its event to the recorder and waits; one task takes every
-//! event waiting at that moment and writes them together (group commit):
-//!
 //! - **Clicks and opens** (the redirect and the pixel) are appended to the
-//!   click log ([`super::log`]) with one `write(2)` per batch and answered
-//!   as soon as it returns. The loader task moves the log into the database
-//!   in large transactions, recording how far it got in the same
-//!   transaction, and replays whatever is left when the server starts.
+//!   click log ([`super::log`]) with one `write(2)` and answered as soon as
+//!   it returns. The loader task moves the log into the database in large
+//!   transactions, recording how far it got in the same transaction, and
+//!   replays whatever is left when the server starts.
 //! - **Page events** (spotlight visits, items, downloads, portal views) are
-//!   written to the database in one transaction per batch before they are
-//!   answered: the page needs to know whether this was the first visit.
+//!   group-committed: a request hands its event to one writer task and
+//!   waits; the writer stores every event waiting at that moment in one
+//!   transaction and then answers them all. The page needs the database's
+//!   answer (was this the first visit?).
 //!
 //! Either way a request is answered only once its event is durable, so a
 //! `kill -9` can lose a request that was never answered, never a click
@@ -100,7 +99,7 @@ impl Recorder {
         let wake_loader = Arc::new(Notify::new());
         tokio::spawn(loader.run(wake_loader.clone(), loaded_tx));
         let (jobs, queue) = mpsc::channel(QUEUE);
-        tokio::spawn(write_batches(db, log.clone(), queue, wake_loader.clone()));
+        tokio::spawn(write_batches(db, queue));
         Ok(Recorder { jobs, log, loaded, wake_loader })
     }
 
@@ -143,12 +142,13 @@ impl Recorder {
     }
 }
 
-async fn write_batches(db: DatabaseConnection, log: EventLog, mut queue: mpsc::Receiver<Job>, wake_loader: Arc<Notify>) {
+/// The group commit of page events.
+async fn write_batches(db: DatabaseConnection, mut queue: mpsc::Receiver<Job>) {
     let mut marks = Marks::default();
     let mut batch = Vec::with_capacity(MAX_BATCH);
     while queue.recv_many(&mut batch, MAX_BATCH).await > 0 {
         // Let requests that are already being handled join this batch:
-        // fewer, larger writes.
+        // fewer, larger transactions.
         tokio::task::yield_now().await;
         while batch.len() < MAX_BATCH {
             match queue.try_recv() {
@@ -156,26 +156,13 @@ async fn write_batches(db: DatabaseConnection, log: EventLog, mut queue: mpsc::R
                 Err(_) => break,
             }
         }
-        let (logged, direct): (Vec<Job>, Vec<Job>) = batch.drain(..).partition(|job| job.event.goes_to_log());
-        if !logged.is_empty() {
-            let events: Vec<&NewEvent> = logged.iter().map(|job| &job.event).collect();
-            let outcome = log.append(&events).map(|_| vec![false; events.len()]).map_err(|error| format!("click log: {error}"));
-            answer(logged, outcome);
-            wake_loader.notify_one();
+        let events: Vec<&NewEvent> = batch.iter().map(|job| &job.event).collect();
+        let outcome = commit(&db, &mut marks, &events).await;
+        if outcome.is_err() {
+            // The transaction rolled back; the marks it set may not exist.
+            marks = Marks::default();
         }
-        if !direct.is_empty() {
-            let events: Vec<&NewEvent> = direct.iter().map(|job| &job.event).collect();
-            let outcome = if events.iter().all(|event| store::is_plain(event)) {
-                store::insert_only(&db, &events).await.map(|_| vec![false; events.len()])
-            } else {
-                commit(&db, &mut marks, &events).await
-            };
-            if outcome.is_err() {
-                // The transaction rolled back; the marks it set may not exist.
-                marks = Marks::default();
-            }
-            answer(direct, outcome.map_err(|error| error.to_string()));
-        }
+        answer(batch.drain(..).collect(), outcome.map_err(|error| error.to_string()));
     }
 }
 

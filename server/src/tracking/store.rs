@@ -163,26 +163,6 @@ pub async fn apply(txn: &DatabaseTransaction, marks: &mut Marks, events: &[&NewE
     Ok(Applied { firsts, set, reclassified })
 }
 
-/// An event that is only a row to insert: no recipient marks or burst check,
-/// no daily de-duplication, no counter, no webhook. Short-link clicks are.
-pub fn is_plain(event: &NewEvent) -> bool {
-    let webhook = match event.kind {
-        EventKind::Click => "click",
-        EventKind::Open => "open",
-        EventKind::Visit => "visit",
-        _ => "",
-    };
-    event.recipient_id.is_none()
-        && !event.once_per_day
-        && event.kind != EventKind::Asset
-        && (webhook.is_empty() || !crate::webhooks::subscriptions::may_want(webhook))
-}
-
-/// A batch of plain events is one INSERT, atomic on its own.
-pub async fn insert_only(db: &impl ConnectionTrait, events: &[&NewEvent]) -> Result<(), sea_orm::DbErr> {
-    insert_rows(db, events.iter().map(|event| (*event, &event.client.verdict))).await
-}
-
 /// One event as the database receives it, see [`insert_rows`].
 struct Row<'a> {
     a: Option<i32>,
