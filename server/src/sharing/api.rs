@@ -68,6 +68,6 @@ pub async fn create_short_link(
         NewLink { announcement_id: Some(id), collateral_id: None, channel: channel.key, parent: None, owner_user_id: None, created_by: Some(user.user().user.id), utm },
     )
     .await?;
-    let url = format!("{}/s/{}", state.config.public_base(), link.code);
+    let url = codes::short_url(&state.config, &link.code);
     Ok((StatusCode::CREATED, Json(ShortLinkView { code: link.code, url, target: link.target })))
 }

@@ -88,34 +88,40 @@ pub async fn create(db: &impl ConnectionTrait, new: NewLink<'_>) -> Result<short
     Err(AppError::Internal(anyhow::anyhow!("could not find a free short-link code")))
 }
 
-/// A live link by its code; revoked and unknown codes are both "not found".
-pub async fn find_live(db: &impl ConnectionTrait, code: &str) -> Result<short_link::Model> {
+/// The link with exactly this code, revoked or not.
+async fn by_code(db: &impl ConnectionTrait, code: &str) -> Result<short_link::Model> {
     if !is_code(code) {
         return Err(AppError::NotFound);
     }
     let link = short_link::Entity::find().filter(short_link::Column::Code.eq(code)).one(db).await?.ok_or(AppError::NotFound)?;
     // SQLite compares case-insensitively only with NOCASE; this makes sure on every backend.
-    if link.code != code || link.revoked_at.is_some() {
+    if link.code != code {
         return Err(AppError::NotFound);
     }
     Ok(link)
 }
 
+/// A live link by its code; revoked and unknown codes are both "not found".
+pub async fn find_live(db: &impl ConnectionTrait, code: &str) -> Result<short_link::Model> {
+    Some(by_code(db, code).await?).filter(|link| link.revoked_at.is_none()).ok_or(AppError::NotFound)
+}
+
 /// [`find_live`] through the server's lookup cache: what every `/s/` click uses.
 pub async fn find_live_cached(state: &crate::state::AppState, code: &str) -> Result<std::sync::Arc<short_link::Model>> {
-    if let Some(link) = state.lookups.short_link(code) {
-        return if link.revoked_at.is_some() { Err(AppError::NotFound) } else { Ok(link) };
-    }
-    if !is_code(code) {
-        return Err(AppError::NotFound);
-    }
-    let found = short_link::Entity::find().filter(short_link::Column::Code.eq(code)).one(&state.db).await?.ok_or(AppError::NotFound)?;
-    if found.code != code {
-        return Err(AppError::NotFound);
-    }
-    let found = std::sync::Arc::new(found);
-    state.lookups.keep_short_link(found.clone());
-    if found.revoked_at.is_some() { Err(AppError::NotFound) } else { Ok(found) }
+    let link = match state.lookups.short_link(code) {
+        Some(cached) => cached,
+        None => {
+            let found = std::sync::Arc::new(by_code(&state.db, code).await?);
+            state.lookups.keep_short_link(found.clone());
+            found
+        }
+    };
+    if link.revoked_at.is_some() { Err(AppError::NotFound) } else { Ok(link) }
+}
+
+/// The full address of a short link.
+pub fn short_url(config: &crate::config::Config, code: &str) -> String {
+    format!("{}/s/{code}", config.public_base())
 }
 
 /// Stops a link: `/s/{code}` and its pages answer 404 from now on (other

@@ -60,7 +60,7 @@ pub struct PostForm {
 }
 
 fn short_url(state: &AppState, code: &str) -> String {
-    format!("{}/s/{code}", state.config.public_base())
+    codes::short_url(&state.config, code)
 }
 
 pub async fn page(user: Require<HrStaff>, State(state): State<AppState>, Path(id): Path<i32>) -> Result<Html<String>> {

@@ -163,27 +163,6 @@ pub async fn apply(txn: &DatabaseTransaction, marks: &mut Marks, events: &[&NewE
     Ok(Applied { firsts, set, reclassified })
 }
 
-/// One event as the database receives it, see [`insert_rows`].
-struct Row<'a> {
-    a: Option<i32>,
-    c: Option<i32>,
-    r: Option<i32>,
-    u: Option<i32>,
-    l: Option<i32>,
-    s: Option<i32>,
-    k: &'static str,
-    ch: &'a str,
-    ua: &'a str,
-    cls: &'a str,
-    auto: bool,
-    why: Option<&'a str>,
-    rh: Option<&'a str>,
-    vh: Option<&'a str>,
-    /// Written as sqlx writes timestamps, so SQLite compares them as text correctly.
-    t: String,
-    time: DateTime<Utc>,
-}
-
 /// `(?, …), (?, …)` for SQLite, `($1, …), ($16, …)` for PostgreSQL.
 fn placeholders(backend: sea_orm::DbBackend, rows: usize) -> String {
     let mut out = String::with_capacity(rows * 64);
@@ -214,55 +193,31 @@ const COLUMNS: &str =
 /// the batches vary (a statement per batch size was re-parsed every time).
 /// Passing a batch as one JSON parameter was slower on both databases.
 async fn insert_rows<'a>(db: &impl ConnectionTrait, rows: impl Iterator<Item = (&'a NewEvent, &'a Verdict)>) -> Result<(), sea_orm::DbErr> {
-    let rows: Vec<Row> = rows
-        .map(|(event, verdict)| Row {
-            a: event.announcement_id,
-            c: event.collateral_id,
-            r: event.recipient_id,
-            u: event.user_id,
-            l: event.link_id,
-            s: event.short_link_id,
-            k: event.kind.as_str(),
-            ch: &event.channel,
-            ua: &event.client.user_agent,
-            cls: &verdict.ua_class,
-            auto: verdict.automated,
-            why: verdict.reason.as_deref(),
-            rh: event.client.referrer_host.as_deref(),
-            vh: event.client.visitor_hash.as_deref(),
-            t: event.occurred_at.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, false),
-            time: event.occurred_at,
-        })
-        .collect();
-    if rows.is_empty() {
-        return Ok(());
-    }
+    let rows: Vec<(&NewEvent, &Verdict)> = rows.collect();
     let backend = db.get_database_backend();
     let mut rest = &rows[..];
     while !rest.is_empty() {
         let size = [100, 10, 1].into_iter().find(|size| *size <= rest.len()).unwrap_or(1);
         let (chunk, tail) = rest.split_at(size);
-        let placeholders = placeholders(backend, size);
-        let sql = format!("INSERT INTO tracking_events ({COLUMNS}) VALUES {placeholders}");
+        let sql = format!("INSERT INTO tracking_events ({COLUMNS}) VALUES {}", placeholders(backend, size));
         let mut values: Vec<sea_orm::Value> = Vec::with_capacity(size * 15);
-        for row in chunk {
+        for (event, verdict) in chunk {
             values.extend([
-                row.a.into(),
-                row.c.into(),
-                row.r.into(),
-                row.u.into(),
-                row.l.into(),
-                row.s.into(),
-                row.k.into(),
-                row.ch.into(),
-                row.ua.into(),
-                row.cls.into(),
-                row.auto.into(),
-                row.why.map(str::to_owned).into(),
-                row.rh.map(str::to_owned).into(),
-                row.vh.map(str::to_owned).into(),
-                // SQLite keeps the text sqlx would write; PostgreSQL a timestamptz.
-                if backend == sea_orm::DbBackend::Postgres { row.time.into() } else { row.t.clone().into() },
+                event.announcement_id.into(),
+                event.collateral_id.into(),
+                event.recipient_id.into(),
+                event.user_id.into(),
+                event.link_id.into(),
+                event.short_link_id.into(),
+                event.kind.as_str().into(),
+                event.channel.as_str().into(),
+                event.client.user_agent.as_str().into(),
+                verdict.ua_class.to_string().into(),
+                verdict.automated.into(),
+                verdict.reason.as_ref().map(|reason| reason.to_string()).into(),
+                event.client.referrer_host.clone().into(),
+                event.client.visitor_hash.clone().into(),
+                event.occurred_at.into(),
             ]);
         }
         db.execute(Statement::from_sql_and_values(backend, sql, values)).await?;
