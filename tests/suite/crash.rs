@@ -22,14 +22,15 @@ impl Drop for Server {
     }
 }
 
-async fn serve(dir: &std::path::Path, database_url: Option<&str>, smtp: &str) -> Server {
+/// `herald serve` on a free port; without `smtp`, mail becomes `.eml` files.
+async fn serve(dir: &std::path::Path, database_url: Option<&str>, smtp: Option<&str>) -> Server {
     let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-    let child = herald_command(dir, database_url)
-        .args(["serve", "--bind", &format!("127.0.0.1:{port}"), "--smtp-url", smtp])
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
+    let mut command = herald_command(dir, database_url);
+    command.args(["serve", "--bind", &format!("127.0.0.1:{port}")]);
+    if let Some(smtp) = smtp {
+        command.args(["--smtp-url", smtp]);
+    }
+    let child = command.stdout(Stdio::null()).stderr(Stdio::null()).spawn().unwrap();
     let base = format!("http://127.0.0.1:{port}");
     let health = format!("{base}/healthz");
     eventually("herald serve to answer", || async { reqwest::get(&health).await.ok().filter(|r| r.status() == 200).map(|_| ()) }).await;
@@ -53,9 +54,8 @@ async fn herald_killed_mid_blast_resumes_and_delivers_each_message_exactly_once(
     let imported = herald_command(dir.path(), db).args(["import", "employees"]).arg(dir.path().join("people.csv")).output().unwrap();
     assert!(imported.status.success(), "{}", String::from_utf8_lossy(&imported.stderr));
 
-    let first = serve(dir.path(), db, &sink.url()).await;
-    let token = herald_command(dir.path(), db).args(["token", "create", "--email", "admin@herald.local"]).output().unwrap();
-    let token = String::from_utf8(token.stdout).unwrap().split_whitespace().find(|w| w.starts_with("hrld_")).unwrap().to_owned();
+    let first = serve(dir.path(), db, Some(&sink.url())).await;
+    let token = admin_token(dir.path(), db);
     let client = reqwest::Client::new();
     let post = |base: &str, path: &str, body: Value| client.post(format!("{base}/api/v1{path}")).bearer_auth(&token).json(&body).send();
     let created: Value = post(&first.base, "/announcements", json!({"title": "Crash", "subject": "Hi {{ recipient.first_name }}", "template": "new-policy", "audience": {"departments": ["Blast"]}}))
@@ -72,7 +72,7 @@ async fn herald_killed_mid_blast_resumes_and_delivers_each_message_exactly_once(
     let delivered_before_restart = sink.count();
     assert!(delivered_before_restart < emails.len(), "the kill came mid-blast");
 
-    let second = serve(dir.path(), db, &sink.url()).await;
+    let second = serve(dir.path(), db, Some(&sink.url())).await;
     let mut status = Value::Null;
     for _ in 0..600 {
         status = client.get(format!("{}/api/v1/announcements/{id}", second.base)).bearer_auth(&token).send().await.unwrap().json().await.unwrap();
@@ -86,14 +86,10 @@ async fn herald_killed_mid_blast_resumes_and_delivers_each_message_exactly_once(
     assert_exactly_once(&sink, &emails);
 }
 
-/// `serve` with the SMTP default: no mail is sent in this test.
-async fn serve_without_mail(dir: &std::path::Path, database_url: Option<&str>) -> Server {
-    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-    let child = herald_command(dir, database_url).args(["serve", "--bind", &format!("127.0.0.1:{port}")]).stdout(Stdio::null()).stderr(Stdio::null()).spawn().unwrap();
-    let base = format!("http://127.0.0.1:{port}");
-    let health = format!("{base}/healthz");
-    eventually("herald serve to answer", || async { reqwest::get(&health).await.ok().filter(|r| r.status() == 200).map(|_| ()) }).await;
-    Server { child, base }
+/// An admin's API token, from `herald token create`.
+fn admin_token(dir: &std::path::Path, database_url: Option<&str>) -> String {
+    let output = herald_command(dir, database_url).args(["token", "create", "--email", "admin@herald.local"]).output().unwrap();
+    String::from_utf8(output.stdout).unwrap().split_whitespace().find(|w| w.starts_with("hrld_")).unwrap().to_owned()
 }
 
 #[tokio::test]
@@ -101,9 +97,8 @@ async fn every_redirect_a_client_saw_is_a_stored_click_after_kill_9() {
     let dir = tempfile::tempdir().unwrap();
     let database_url = fresh_database().await;
     let db = database_url.as_deref();
-    let first = serve_without_mail(dir.path(), db).await;
-    let token = herald_command(dir.path(), db).args(["token", "create", "--email", "admin@herald.local"]).output().unwrap();
-    let token = String::from_utf8(token.stdout).unwrap().split_whitespace().find(|w| w.starts_with("hrld_")).unwrap().to_owned();
+    let first = serve(dir.path(), db, None).await;
+    let token = admin_token(dir.path(), db);
     let api = reqwest::Client::new();
     let created: Value = api
         .post(format!("{}/api/v1/announcements", first.base))
@@ -147,7 +142,7 @@ async fn every_redirect_a_client_saw_is_a_stored_click_after_kill_9() {
     }
     assert!(seen > 50, "the load ran before the kill ({seen})");
 
-    let second = serve_without_mail(dir.path(), db).await;
+    let second = serve(dir.path(), db, None).await;
     let stats: Value =
         api.get(format!("{}/api/v1/announcements/{id}/stats", second.base)).bearer_auth(&token).send().await.unwrap().json().await.unwrap();
     let stored = stats["reach"]["channels"].as_array().unwrap().iter().find(|c| c["channel"] == "x").unwrap()["clicks"]["raw"].as_u64().unwrap();
