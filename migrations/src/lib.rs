@@ -11,6 +11,7 @@ mod m20261123_000002_library;
 mod m20261124_000003_spotlights;
 mod m20261124_000004_collateral_clicks;
 mod m20261125_000005_tracking;
+mod m20261126_000006_comments;
 
 pub struct Migrator;
 
@@ -23,6 +24,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000003_spotlights::Migration),
             Box::new(m20261124_000004_collateral_clicks::Migration),
             Box::new(m20261125_000005_tracking::Migration),
+            Box::new(m20261126_000006_comments::Migration),
         ]
     }
 }

@@ -24,6 +24,9 @@ pub struct Config {
     pub trust_forwarded_for: bool,
     /// Where HR can post social spotlights straight from Herald.
     pub social_destinations: Vec<SocialDestination>,
+    /// Comments containing one of these words or phrases wait for HR review
+    /// before others see them (`review_words = []` turns this off).
+    pub review_words: Vec<String>,
 }
 
 /// A channel Herald can post to: an incoming webhook (Slack, Teams,
@@ -97,6 +100,7 @@ pub struct FileConfig {
     pub trust_forwarded_for: Option<bool>,
     #[serde(default)]
     pub social_destinations: Vec<SocialDestination>,
+    pub review_words: Option<Vec<String>>,
 }
 
 /// Values given on the command line or in the environment; they win over the file.
@@ -142,6 +146,10 @@ impl Config {
         Ok(Config {
             trust_forwarded_for: file.trust_forwarded_for.unwrap_or(false),
             social_destinations: file.social_destinations.clone(),
+            review_words: match file.review_words {
+                Some(words) => words.into_iter().map(|word| word.trim().to_lowercase()).filter(|word| !word.is_empty()).collect(),
+                None => crate::comments::model::DEFAULT_REVIEW_WORDS.iter().map(|word| word.to_string()).collect(),
+            },
             mail,
             max_upload_mb,
             data_dir: data_dir.to_path_buf(),

@@ -50,7 +50,7 @@ impl Application {
         WebhookWorker::new(db.clone())?.start(stopped);
         let server_id = crate::delivery::journal::server_id(&config.data_dir)?;
         let recorder = crate::tracking::recorder::Recorder::start(db.clone(), &config.click_log_dir(), &server_id).await?;
-        let state = AppState::new(crate::state::Services { db, config, search, tracking, mailer, recorder, lookups: Default::default() });
+        let state = AppState::new(crate::state::Services { db, config, search, tracking, mailer, recorder, lookups: Default::default(), posting_limits: Default::default() });
         Ok(Application { listener, router: router(state.clone()), state, stop })
     }
 
@@ -87,6 +87,7 @@ pub fn router(state: AppState) -> Router {
         .merge(webhooks::router())
         .merge(crate::sharing::router())
         .merge(web::notifications_router())
+        .merge(crate::comments::router())
         .nest("/api/v1", api::router())
         .route("/assets/{*file}", axum::routing::get(web::assets::serve))
         .fallback(|| async { error::AppError::NotFound })
@@ -97,6 +98,10 @@ pub fn router(state: AppState) -> Router {
         .layer(middleware::from_fn(web::security_headers))
         .layer(PropagateRequestIdLayer::new(REQUEST_ID))
         .layer(TraceLayer::new_for_http().make_span_with(|request: &Request<_>| {
+            let path = request.uri().path();
+            if crate::comments::UNLOGGED_PREFIXES.iter().any(|prefix| path.starts_with(prefix)) {
+                return tracing::Span::none();
+            }
             let id = request.headers().get(REQUEST_ID).and_then(|v| v.to_str().ok()).unwrap_or("-");
             info_span!("request", id = %id, method = %request.method(), path = %request.uri().path())
         }))

@@ -26,6 +26,8 @@ pub struct Services {
     pub recorder: Recorder,
     /// Short links, recipients and link targets the redirects look up.
     pub lookups: LookupCache,
+    /// How many comments each person posted lately (memory only; see `comments::throttle`).
+    pub posting_limits: crate::comments::throttle::PostingLimits,
 }
 
 impl AppState {

@@ -150,6 +150,8 @@ struct ItemPage {
     review_overdue: bool,
     /// Published for everyone: employees may share it outside Herald.
     share_from: String,
+    /// The discussion of a published item.
+    thread: Option<crate::comments::thread::Thread>,
 }
 
 pub async fn show(State(state): State<AppState>, CurrentUser(auth): CurrentUser, Path(slug): Path<String>, client: Client) -> Result<Html<String>> {
@@ -160,7 +162,13 @@ pub async fn show(State(state): State<AppState>, CurrentUser(auth): CurrentUser,
     let attachments = super::attachments::list(&state.db, item.id).await?;
     let related = state.search.related(item.id, &item.tag_list(), &viewer_for(&auth, "")?, 5)?;
     let today = chrono::Utc::now().date_naive();
+    let thread = if item.status == Status::Published.as_str() {
+        Some(crate::comments::thread::load(&state, &auth, crate::comments::model::Target::Collateral(item.id)).await?)
+    } else {
+        None
+    };
     render(&ItemPage {
+        thread,
         layout: Layout::for_user(&auth),
         body_html: markdown::render(&item.body),
         staff: auth.role().allows(Role::HrStaff),

@@ -33,6 +33,8 @@ pub struct SpotlightPage {
     pub preview: bool,
     /// What the "Share" button shares (see `crate::sharing::shares`); empty: no button.
     pub share_from: String,
+    /// The discussion, on the portal's copy of the page.
+    pub thread: Option<crate::comments::thread::Thread>,
 }
 
 #[derive(askama::Template)]
@@ -81,6 +83,7 @@ impl SpotlightPage {
             item_prefix,
             preview: false,
             share_from: String::new(),
+            thread: None,
         })
     }
 }

@@ -77,11 +77,28 @@ async fn mine(state: &AppState, auth: &AuthSession, id: i32) -> Result<announcem
     addressed_to(state, auth).await?.into_iter().map(|(model, _)| model).find(|model| model.id == id).ok_or(AppError::NotFound)
 }
 
+/// The announcement as its discussion sees it: sent to this employee, or,
+/// for HR staff, any announcement that went out (they answer its comments).
+pub async fn readable(state: &AppState, auth: &AuthSession, id: i32) -> Result<announcement::Model> {
+    if auth.role().allows(crate::auth::Role::HrStaff) {
+        let model = super::service::find(&state.db, id).await?;
+        return if matches!(Status::parse(&model.status), Status::Sending | Status::Paused | Status::Sent) { Ok(model) } else { Err(AppError::NotFound) };
+    }
+    mine(state, auth, id).await
+}
+
 pub async fn show(CurrentUser(auth): CurrentUser, State(state): State<AppState>, Path(id): Path<i32>, client: Client) -> Result<Html<String>> {
-    let model = mine(&state, &auth, id).await?;
-    EventDraft::portal_view(auth.user.id, client).announcement(Some(id)).record(&state).await?;
+    let model = readable(&state, &auth, id).await?;
+    // HR staff may read every announcement's discussion; only recipients' visits are reach.
+    let recipient = mine(&state, &auth, id).await.is_ok();
+    if recipient {
+        EventDraft::portal_view(auth.user.id, client).announcement(Some(id)).record(&state).await?;
+    }
     let mut page = SpotlightPage::new(&state, Layout::for_user(&auth), model, format!("/news/{id}/items/")).await?;
-    page.share_from = format!("news:{id}");
+    if recipient {
+        page.share_from = format!("news:{id}");
+    }
+    page.thread = Some(crate::comments::thread::load(&state, &auth, crate::comments::model::Target::Announcement(id)).await?);
     render(&page)
 }
 

@@ -25,6 +25,9 @@ pub enum Purpose {
     Click = 2,
     /// The open-tracking pixel.
     Open = 3,
+    /// The link back to a thread in "HR answered your question": the
+    /// question's id and its asker's user id.
+    Answer = 4,
 }
 
 impl Purpose {
@@ -33,6 +36,7 @@ impl Purpose {
             1 => Some(Purpose::Page),
             2 => Some(Purpose::Click),
             3 => Some(Purpose::Open),
+            4 => Some(Purpose::Answer),
             _ => None,
         }
     }

@@ -1,0 +1,34 @@
+//! Comments and feedback: threaded discussions on announcements and library
+//! items, anonymous comments that stay anonymous (docs/anonymity.md),
+//! reactions, private questions to HR with official answers, and the
+//! posting limits that keep it civil.
+
+mod access;
+pub mod answers;
+pub mod model;
+mod pages;
+pub mod service;
+pub mod text;
+pub mod thread;
+pub mod throttle;
+
+use axum::routing::{get, post};
+use axum::Router;
+
+use crate::state::AppState;
+
+pub use access::{check_read, thread_url};
+
+/// Requests under these paths write comments or feedback: request logs
+/// leave them out, so no log line dates an anonymous post.
+pub const UNLOGGED_PREFIXES: [&str; 3] = ["/comments", "/api/v1/comments", "/feedback"];
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/comments", post(pages::create))
+        .route("/comments/{id}/edit", get(pages::edit_form).post(pages::edit))
+        .route("/comments/{id}/delete", post(pages::delete))
+        .route("/comments/{id}/react", post(pages::react))
+        .route("/questions", get(pages::questions))
+        .route("/a/{token}", get(answers::follow))
+}

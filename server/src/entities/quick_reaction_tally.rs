@@ -1,0 +1,19 @@
+use sea_orm::entity::prelude::*;
+
+/// How many people chose one face (1 = very unhappy … 5 = very happy) for
+/// one announcement on one day. Votes are counted, never stored one by one.
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "quick_reaction_tallies")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i32,
+    pub announcement_id: i32,
+    pub day: Date,
+    pub score: i32,
+    pub votes: i32,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}
