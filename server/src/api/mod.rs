@@ -19,6 +19,7 @@ pub fn router() -> Router<AppState> {
         .merge(crate::spotlights::api_router())
         .merge(crate::webhooks::api_router())
         .merge(crate::sharing::api_router())
+        .merge(crate::comments::api_router())
         .fallback(|| async { crate::error::AppError::NotFound })
 }
 

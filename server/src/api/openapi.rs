@@ -30,6 +30,8 @@ use utoipa::{Modify, OpenApi};
         crate::webhooks::api::create,
         crate::sharing::api::stats,
         crate::sharing::api::create_short_link,
+        crate::comments::api::list,
+        crate::comments::api::create,
     ),
     modifiers(&BearerAuth)
 )]

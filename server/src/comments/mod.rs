@@ -5,6 +5,8 @@
 
 mod access;
 pub mod answers;
+pub mod api;
+pub mod feelings;
 pub mod model;
 mod pages;
 pub mod service;
@@ -31,4 +33,9 @@ pub fn router() -> Router<AppState> {
         .route("/comments/{id}/react", post(pages::react))
         .route("/questions", get(pages::questions))
         .route("/a/{token}", get(answers::follow))
+        .route("/feedback/{id}/feeling", post(feelings::submit))
+}
+
+pub fn api_router() -> Router<AppState> {
+    Router::new().route("/comments", get(api::list).post(api::create))
 }

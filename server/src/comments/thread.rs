@@ -28,6 +28,7 @@ pub struct Thread {
 
 pub struct CommentView {
     pub id: i32,
+    pub parent_id: Option<i32>,
     pub depth: i32,
     pub author: String,
     pub anonymous: bool,
@@ -38,6 +39,8 @@ pub struct CommentView {
     /// Set when the text is not shown: why ("Deleted by its author", …).
     pub placeholder: String,
     pub body_html: String,
+    /// The text as written, for the API (empty with a placeholder).
+    pub body_text: String,
     /// Shown to HR and the author: why HR hid it, or which words held it.
     pub moderation_note: String,
     pub created: String,
@@ -170,6 +173,7 @@ fn view_of(
     let time_format = if row.anonymous { "%Y-%m-%d" } else { "%Y-%m-%d %H:%M" };
     Some(CommentView {
         id: row.id,
+        parent_id: row.parent_id,
         depth: row.depth,
         author,
         anonymous: row.anonymous,
@@ -178,6 +182,7 @@ fn view_of(
         answered: row.answered_at.is_some(),
         status: status.as_str(),
         body_html: if placeholder.is_empty() { super::text::to_html(&row.body) } else { String::new() },
+        body_text: if placeholder.is_empty() { row.body.clone() } else { String::new() },
         placeholder,
         moderation_note,
         created: row.created_at.format(time_format).to_string(),

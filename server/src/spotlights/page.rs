@@ -35,6 +35,8 @@ pub struct SpotlightPage {
     pub share_from: String,
     /// The discussion, on the portal's copy of the page.
     pub thread: Option<crate::comments::thread::Thread>,
+    /// The five-faces quick reaction, on the portal's copy of the page.
+    pub feeling: Option<crate::comments::feelings::FeelingPanel>,
 }
 
 #[derive(askama::Template)]
@@ -84,6 +86,7 @@ impl SpotlightPage {
             preview: false,
             share_from: String::new(),
             thread: None,
+            feeling: None,
         })
     }
 }

@@ -98,6 +98,7 @@ pub async fn show(CurrentUser(auth): CurrentUser, State(state): State<AppState>,
     if recipient {
         page.share_from = format!("news:{id}");
     }
+    page.feeling = Some(crate::comments::feelings::panel(&state, &auth, id).await?);
     page.thread = Some(crate::comments::thread::load(&state, &auth, crate::comments::model::Target::Announcement(id)).await?);
     render(&page)
 }
