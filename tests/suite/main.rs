@@ -13,6 +13,7 @@ mod api;
 mod browser;
 mod browser_spotlights;
 mod cli;
+mod comments;
 mod crash;
 mod import;
 mod roles;

@@ -121,7 +121,7 @@ mod tests {
     #[test]
     fn the_email_escapes_what_people_wrote() {
         let email = render_email("Ann <b>Lee</b>", "<script>x</script>?", "Yes & no", "https://herald.example/a/T", "Acme");
-        assert!(email.html.contains("&lt;script&gt;") && !email.html.contains("<script>"));
+        assert!(email.html.contains("&#60;script&#62;") && !email.html.contains("<script>"));
         assert!(email.html.contains("Hello Ann,"));
         assert!(email.text.contains("Yes & no") && email.text.contains("https://herald.example/a/T"));
     }

@@ -7,6 +7,7 @@ mod access;
 pub mod answers;
 pub mod api;
 pub mod feelings;
+pub mod mine;
 pub mod model;
 mod pages;
 pub mod service;

@@ -177,6 +177,18 @@ pub async fn version(db: &DatabaseConnection, collateral_id: i32, version: i32) 
 }
 
 /// HR staff see everything; others only published items meant for them.
+/// The most recently updated published items this user may read.
+pub async fn recent_for(db: &DatabaseConnection, auth: &AuthSession, limit: usize) -> Result<Vec<collateral::Model>> {
+    use sea_orm::QuerySelect;
+    let recent = collateral::Entity::find()
+        .filter(collateral::Column::Status.eq(Status::Published.as_str()))
+        .order_by_desc(collateral::Column::UpdatedAt)
+        .limit(200u64)
+        .all(db)
+        .await?;
+    Ok(recent.into_iter().filter(|item| visible_to(item, auth)).take(limit).collect())
+}
+
 pub fn visible_to(item: &collateral::Model, auth: &AuthSession) -> bool {
     if auth.role().allows(Role::HrStaff) {
         return true;

@@ -24,11 +24,11 @@ struct NewsPage {
     rows: Vec<NewsRow>,
 }
 
-struct NewsRow {
-    id: i32,
-    title: String,
-    sent: String,
-    read: bool,
+pub struct NewsRow {
+    pub id: i32,
+    pub title: String,
+    pub sent: String,
+    pub read: bool,
 }
 
 /// Announcements that were sent to this employee (not those that left them out).
@@ -48,7 +48,8 @@ async fn addressed_to(state: &AppState, auth: &AuthSession) -> Result<Vec<(annou
         .collect())
 }
 
-pub async fn index(CurrentUser(auth): CurrentUser, State(state): State<AppState>) -> Result<Html<String>> {
+/// What HR sent this employee, unread first, newest first within each.
+pub async fn news_rows(state: &AppState, auth: &AuthSession) -> Result<Vec<NewsRow>> {
     let viewed: std::collections::HashSet<i32> = portal_view::Entity::find()
         .filter(portal_view::Column::UserId.eq(auth.user.id))
         .filter(portal_view::Column::ItemKind.eq("announcement"))
@@ -57,7 +58,7 @@ pub async fn index(CurrentUser(auth): CurrentUser, State(state): State<AppState>
         .into_iter()
         .map(|view| view.item_id)
         .collect();
-    let mut rows: Vec<NewsRow> = addressed_to(&state, &auth)
+    let mut rows: Vec<NewsRow> = addressed_to(state, auth)
         .await?
         .into_iter()
         .map(|(model, person)| NewsRow {
@@ -67,8 +68,12 @@ pub async fn index(CurrentUser(auth): CurrentUser, State(state): State<AppState>
             title: model.title,
         })
         .collect();
-    // Unread first, newest first within each.
     rows.sort_by(|a, b| a.read.cmp(&b.read).then(b.sent.cmp(&a.sent)).then(b.id.cmp(&a.id)));
+    Ok(rows)
+}
+
+pub async fn index(CurrentUser(auth): CurrentUser, State(state): State<AppState>) -> Result<Html<String>> {
+    let rows = news_rows(&state, &auth).await?;
     render(&NewsPage { layout: Layout::for_user(&auth), rows })
 }
 

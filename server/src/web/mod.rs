@@ -49,11 +49,24 @@ struct HomePage {
     /// The user's own library items past their review date.
     overdue: Vec<crate::entities::collateral::Model>,
     notifications: Vec<crate::entities::notification::Model>,
+    /// What HR sent them, unread first (the first few).
+    news: Vec<crate::spotlights::portal::NewsRow>,
+    unread: usize,
+    /// Recently updated library items they may read.
+    featured: Vec<crate::entities::collateral::Model>,
+    questions: Vec<crate::comments::mine::QuestionRow>,
 }
 
 async fn home(State(state): State<AppState>, CurrentUser(auth): CurrentUser) -> Result<Html<String>> {
     let today = chrono::Utc::now().date_naive();
+    let mut news = crate::spotlights::portal::news_rows(&state, &auth).await?;
+    let unread = news.iter().filter(|row| !row.read).count();
+    news.truncate(5);
     render(&HomePage {
+        news,
+        unread,
+        featured: crate::library::service::recent_for(&state.db, &auth, 5).await?,
+        questions: crate::comments::mine::questions_of(&state, auth.user.id, 5).await?,
         layout: Layout::for_user(&auth),
         name: auth.user.name.clone(),
         role: auth.role().label().to_owned(),
