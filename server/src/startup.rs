@@ -2,12 +2,10 @@
 
 use std::sync::Arc;
 
-use axum::http::{HeaderName, Request};
 use axum::{middleware, Router};
 use tokio::net::TcpListener;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::trace::TraceLayer;
-use tracing::info_span;
 
 use crate::config::Config;
 use crate::delivery::worker::OutboxWorker;
@@ -15,9 +13,9 @@ use crate::delivery::Mailer;
 use crate::search::SearchIndex;
 use crate::state::AppState;
 use crate::webhooks::worker::WebhookWorker;
+use crate::web::request_log::{self, REQUEST_ID};
 use crate::{api, auth, db, error, library, spotlights, tracking, users, web, webhooks};
 
-const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
 pub struct Application {
     listener: TcpListener,
@@ -97,14 +95,13 @@ pub fn router(state: AppState) -> Router {
         .layer(middleware::from_fn(error::render_errors))
         .layer(middleware::from_fn(web::security_headers))
         .layer(PropagateRequestIdLayer::new(REQUEST_ID))
-        .layer(TraceLayer::new_for_http().make_span_with(|request: &Request<_>| {
-            let path = request.uri().path();
-            if crate::comments::UNLOGGED_PREFIXES.iter().any(|prefix| path.starts_with(prefix)) {
-                return tracing::Span::none();
-            }
-            let id = request.headers().get(REQUEST_ID).and_then(|v| v.to_str().ok()).unwrap_or("-");
-            info_span!("request", id = %id, method = %request.method(), path = %request.uri().path())
-        }))
+        .layer(
+            TraceLayer::new_for_http()
+                .make_span_with(request_log::span_for)
+                .on_request(request_log::on_request)
+                .on_response(request_log::on_response)
+                .on_failure(request_log::on_failure),
+        )
         .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
         .with_state(state)
 }

@@ -9,6 +9,7 @@ mod helpers;
 mod smtp;
 
 mod accounts;
+mod anonymity;
 mod api;
 mod browser;
 mod browser_spotlights;

@@ -6,6 +6,7 @@
 mod access;
 pub mod answers;
 pub mod api;
+mod export;
 pub mod feelings;
 pub mod mine;
 pub mod model;
@@ -29,6 +30,7 @@ pub const UNLOGGED_PREFIXES: [&str; 3] = ["/comments", "/api/v1/comments", "/fee
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/comments", post(pages::create))
+        .route("/comments/export.csv", get(export::csv))
         .route("/comments/{id}/edit", get(pages::edit_form).post(pages::edit))
         .route("/comments/{id}/delete", post(pages::delete))
         .route("/comments/{id}/react", post(pages::react))

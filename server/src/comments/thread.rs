@@ -50,6 +50,8 @@ pub struct CommentView {
     pub can_reply: bool,
     pub reports: usize,
     pub reactions: Vec<ReactionCount>,
+    pub sentiment: f64,
+    pub sentiment_label: String,
 }
 
 pub struct ReactionCount {
@@ -190,6 +192,8 @@ fn view_of(
         mine,
         can_edit: mine && matches!(status, Status::Visible | Status::Pending) && Utc::now() <= super::service::editable_until(row),
         can_reply: status == Status::Visible,
+        sentiment: row.sentiment,
+        sentiment_label: row.sentiment_label.clone(),
         reports: reports.iter().filter(|report| report.comment_id == row.id).count(),
         reactions: model::REACTIONS
             .iter()

@@ -3,6 +3,7 @@
 
 pub mod assets;
 pub mod layout;
+pub mod request_log;
 
 use axum::extract::{Request, State};
 use axum::http::{header, HeaderValue, StatusCode};
