@@ -316,3 +316,28 @@ async fn the_api_reads_and_posts_with_the_same_rules() {
     let anonymous = client.get(&url).query(&[("target", format!("collateral:{item}"))]).send().await.unwrap();
     assert_eq!(anonymous.status(), 401);
 }
+
+#[tokio::test]
+async fn webhooks_hear_of_named_comments_and_never_of_anonymous_ones() {
+    let app = TestApp::spawn().await;
+    let (item, page) = item_page(&app, "Commuter benefit").await;
+    let target = format!("collateral:{item}");
+    let token = app.token(Role::Admin).await;
+    let registered = reqwest::Client::new()
+        .post(app.url("/api/v1/webhooks"))
+        .bearer_auth(&token)
+        .json(&json!({"url": "https://hooks.example.com/herald", "events": ["comment"]}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(registered.status(), 201);
+    let alice = app.signed_in(Role::Employee).await;
+    let named = comment_id(&post_comment(&app, &alice, &page, &[("target", &target), ("body", "Does it cover bikes?")]).await);
+    assert_eq!(post_comment(&app, &alice, &page, &[("target", &target), ("body", "Secretly: this is bad"), ("anonymous", "1")]).await.status(), 200);
+    let deliveries = herald::entities::webhook_delivery::Entity::find().all(&app.state.db).await.unwrap();
+    assert_eq!(deliveries.len(), 1, "one delivery, for the named comment");
+    assert_eq!(deliveries[0].event, "comment");
+    let payload: Value = serde_json::from_str(&deliveries[0].payload).unwrap();
+    assert_eq!(payload["comment_id"], named);
+    assert_eq!(payload["question"], true);
+}
