@@ -135,13 +135,13 @@ async fn posting_anonymously_writes_no_log_line() {
     let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
     let base = format!("http://127.0.0.1:{port}");
     // As verbose as an operator would make it: every request of Herald's own traced.
-    let mut server = herald_command(dir.path(), db)
+    let _server = KillOnDrop(herald_command(dir.path(), db)
         .env("RUST_LOG", "herald=debug,tower_http=debug,info")
         .args(["serve", "--bind", &format!("127.0.0.1:{port}")])
         .stdout(Stdio::null())
         .stderr(log)
         .spawn()
-        .unwrap();
+        .unwrap());
     let health = format!("{base}/healthz");
     eventually("herald serve to answer", || async { reqwest::get(&health).await.ok().filter(|r| r.status() == 200).map(|_| ()) }).await;
 
@@ -199,6 +199,14 @@ async fn posting_anonymously_writes_no_log_line() {
     let text = std::fs::read_to_string(&log_path).unwrap();
     assert_eq!(text.lines().count(), before, "posting wrote to the log:\n{}", text.lines().skip(before).collect::<Vec<_>>().join("\n"));
     assert!(!text.contains("/comments") && !text.contains("disgrace") && !text.contains(email), "{text}");
-    let _ = server.kill();
-    let _ = server.wait();
+}
+
+/// The server stops with the test, whether it passes or not.
+struct KillOnDrop(std::process::Child);
+
+impl Drop for KillOnDrop {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
 }
