@@ -80,3 +80,28 @@ document.addEventListener("click", async (event) => {
   channel.addEventListener("change", count);
   count();
 })();
+
+// Reading time: on a page with a `#read-beacon` marker (an announcement or a
+// library item in the portal), count only the time the tab is visible, and
+// when it is hidden or left, send that stretch once to `/read` (the server
+// keeps each person's longest stretch of the day). `visibleSince` is null
+// between a send and the next time the page becomes visible again.
+(() => {
+  const marker = document.getElementById("read-beacon");
+  if (!marker || !navigator.sendBeacon) return;
+  let visibleSince = document.visibilityState === "visible" ? performance.now() : null;
+  const send = () => {
+    if (visibleSince === null) return;
+    const seconds = Math.floor((performance.now() - visibleSince) / 1000);
+    visibleSince = null;
+    const { csrf, kind, id } = marker.dataset;
+    navigator.sendBeacon("/read", new URLSearchParams({ csrf, kind, id, seconds: String(seconds) }));
+  };
+  const resume = () => {
+    if (document.visibilityState === "visible" && visibleSince === null) visibleSince = performance.now();
+  };
+  document.addEventListener("visibilitychange", () => (document.visibilityState === "hidden" ? send() : resume()));
+  window.addEventListener("pagehide", send);
+  // Back to a page kept in the back/forward cache: a new stretch begins.
+  window.addEventListener("pageshow", (event) => { if (event.persisted) resume(); });
+})();

@@ -12,6 +12,7 @@ mod m20261124_000003_spotlights;
 mod m20261124_000004_collateral_clicks;
 mod m20261125_000005_tracking;
 mod m20261126_000006_comments;
+mod m20261127_000007_reading;
 
 pub struct Migrator;
 
@@ -25,6 +26,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000004_collateral_clicks::Migration),
             Box::new(m20261125_000005_tracking::Migration),
             Box::new(m20261126_000006_comments::Migration),
+            Box::new(m20261127_000007_reading::Migration),
         ]
     }
 }

@@ -99,6 +99,7 @@ fn page_routes(target_user: i32) -> Vec<Case> {
         case(Method::POST, "/comments/999999/react", employee, Body::Form(vec![("reaction", "like".into())])),
         case(Method::GET, "/questions", employee, Body::Empty),
         case(Method::POST, "/feedback/1/feeling", employee, Body::Form(vec![("score", "3".into())])),
+        case(Method::POST, "/read", employee, Body::Form(vec![("kind", "collateral".into()), ("id", "1".into()), ("seconds", "5".into())])),
         case(Method::GET, "/login", Public, Body::Empty),
         case(Method::GET, "/healthz", Public, Body::Empty),
         case(Method::GET, "/assets/herald.css", Public, Body::Empty),

@@ -21,6 +21,7 @@ pub mod outbox;
 pub mod portal_view;
 pub mod quick_reaction_tally;
 pub mod quick_reaction_voter;
+pub mod read_time;
 pub mod recipient;
 pub mod response_team;
 pub mod session;

@@ -7,6 +7,7 @@ use utoipa::IntoParams;
 
 use super::model::Status;
 use super::{markdown, service};
+use crate::analytics::reading::{ReadBeacon, ReadKind};
 use crate::auth::extract::CurrentUser;
 use crate::auth::{AuthSession, Role};
 use crate::entities::{attachment, collateral};
@@ -152,6 +153,8 @@ struct ItemPage {
     share_from: String,
     /// The discussion of a published item.
     thread: Option<crate::comments::thread::Thread>,
+    /// Measures how long a published item is read.
+    read_beacon: Option<ReadBeacon>,
 }
 
 pub async fn show(State(state): State<AppState>, CurrentUser(auth): CurrentUser, Path(slug): Path<String>, client: Client) -> Result<Html<String>> {
@@ -167,8 +170,10 @@ pub async fn show(State(state): State<AppState>, CurrentUser(auth): CurrentUser,
     } else {
         None
     };
+    let read_beacon = (item.status == Status::Published.as_str()).then(|| ReadBeacon::new(ReadKind::Collateral, item.id));
     render(&ItemPage {
         thread,
+        read_beacon,
         layout: Layout::for_user(&auth),
         body_html: markdown::render(&item.body),
         staff: auth.role().allows(Role::HrStaff),

@@ -37,6 +37,8 @@ pub struct SpotlightPage {
     pub thread: Option<crate::comments::thread::Thread>,
     /// The five-faces quick reaction, on the portal's copy of the page.
     pub feeling: Option<crate::comments::feelings::FeelingPanel>,
+    /// Measures how long a recipient reads the portal's copy.
+    pub read_beacon: Option<crate::analytics::reading::ReadBeacon>,
 }
 
 #[derive(askama::Template)]
@@ -87,6 +89,7 @@ impl SpotlightPage {
             share_from: String::new(),
             thread: None,
             feeling: None,
+            read_beacon: None,
         })
     }
 }

@@ -215,6 +215,7 @@ struct ShowPage {
     smtp: bool,
     flash: String,
     reach: crate::tracking::stats::Reach,
+    reading: crate::analytics::reading::ReadBuckets,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -244,6 +245,7 @@ pub async fn show(user: Require<HrStaff>, State(state): State<AppState>, Path(id
         template_name: template.name,
         audience: service::audience_of(&model).describe(),
         reach: crate::tracking::stats::for_announcement(&state.db, id, &titles).await?,
+        reading: crate::analytics::reading::buckets_for(&state.db, crate::analytics::reading::ReadKind::Announcement, id).await?,
         items,
         total_recipients: delivery.total() as usize,
         delivery,

@@ -8,6 +8,7 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
 use super::model::Status;
 use super::page::{featured, ItemPage, SpotlightPage};
+use crate::analytics::reading::{ReadBeacon, ReadKind};
 use crate::auth::extract::CurrentUser;
 use crate::auth::AuthSession;
 use crate::entities::{announcement, attachment, portal_view, recipient};
@@ -102,6 +103,7 @@ pub async fn show(CurrentUser(auth): CurrentUser, State(state): State<AppState>,
     let mut page = SpotlightPage::new(&state, Layout::for_user(&auth), model, format!("/news/{id}/items/")).await?;
     if recipient {
         page.share_from = format!("news:{id}");
+        page.read_beacon = Some(ReadBeacon::new(ReadKind::Announcement, id));
     }
     page.feeling = Some(crate::comments::feelings::panel(&state, &auth, id).await?);
     page.thread = Some(crate::comments::thread::load(&state, &auth, crate::comments::model::Target::Announcement(id)).await?);
