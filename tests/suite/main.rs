@@ -20,6 +20,7 @@ mod import;
 mod reading;
 mod roles;
 mod library;
+mod moderation;
 mod attachments;
 mod spotlights;
 mod tracking;

@@ -10,6 +10,8 @@ mod export;
 pub mod feelings;
 pub mod mine;
 pub mod model;
+pub mod moderation;
+mod moderation_pages;
 mod pages;
 pub mod service;
 pub mod text;
@@ -34,6 +36,14 @@ pub fn router() -> Router<AppState> {
         .route("/comments/{id}/edit", get(pages::edit_form).post(pages::edit))
         .route("/comments/{id}/delete", post(pages::delete))
         .route("/comments/{id}/react", post(pages::react))
+        .route("/comments/{id}/report", post(moderation::report_form))
+        .route("/comments/{id}/hide", post(moderation::hide))
+        .route("/comments/{id}/unhide", post(moderation::unhide))
+        .route("/comments/{id}/approve", post(moderation::approve))
+        .route("/comments/{id}/dismiss", post(moderation::dismiss))
+        .route("/moderation", get(moderation_pages::index))
+        .route("/moderation/log", get(moderation_pages::log))
+        .route("/moderation/log.csv", get(moderation_pages::log_csv))
         .route("/questions", get(pages::questions))
         .route("/a/{token}", get(answers::follow))
         .route("/feedback/{id}/feeling", post(feelings::submit))

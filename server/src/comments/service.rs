@@ -149,7 +149,7 @@ fn is_duplicate(error: &sea_orm::DbErr) -> bool {
 
 /// Webhook subscribers hear of named comments. Anonymous ones send nothing:
 /// a delivery row's timestamp would date the comment to the second.
-async fn announce(db: &DatabaseConnection, saved: &comment::Model) -> Result<()> {
+pub(super) async fn announce(db: &DatabaseConnection, saved: &comment::Model) -> Result<()> {
     let payload = serde_json::json!({
         "comment_id": saved.id,
         "target": format!("{}:{}", saved.target_kind, saved.target_id),

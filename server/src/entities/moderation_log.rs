@@ -7,7 +7,7 @@ pub struct Model {
     #[sea_orm(primary_key)]
     pub id: i32,
     pub actor_id: i32,
-    /// `hide`, `unhide`, `approve`, `dismiss_reports`.
+    /// `hide`, `unhide`, `approve`, `dismiss` (see `comments::moderation::Action`).
     pub action: String,
     pub comment_id: i32,
     pub reason: String,
