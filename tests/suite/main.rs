@@ -17,6 +17,7 @@ mod cli;
 mod comments;
 mod crash;
 mod import;
+mod inbox;
 mod reading;
 mod roles;
 mod library;

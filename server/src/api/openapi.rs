@@ -32,6 +32,7 @@ use utoipa::{Modify, OpenApi};
         crate::sharing::api::create_short_link,
         crate::comments::api::list,
         crate::comments::api::create,
+        crate::comments::questions_api::list,
     ),
     modifiers(&BearerAuth)
 )]

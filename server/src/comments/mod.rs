@@ -8,12 +8,16 @@ pub mod answers;
 pub mod api;
 mod export;
 pub mod feelings;
+pub mod inbox;
+mod inbox_pages;
 pub mod mine;
 pub mod model;
 pub mod moderation;
 mod moderation_pages;
 mod pages;
+pub mod questions_api;
 pub mod service;
+pub mod teams;
 pub mod text;
 pub mod thread;
 pub mod throttle;
@@ -47,8 +51,13 @@ pub fn router() -> Router<AppState> {
         .route("/questions", get(pages::questions))
         .route("/a/{token}", get(answers::follow))
         .route("/feedback/{id}/feeling", post(feelings::submit))
+        .route("/inbox", get(inbox_pages::index))
+        .route("/inbox/teams", get(inbox_pages::teams_index).post(inbox_pages::add))
+        .route("/inbox/teams/{id}/delete", post(inbox_pages::remove))
 }
 
 pub fn api_router() -> Router<AppState> {
-    Router::new().route("/comments", get(api::list).post(api::create))
+    Router::new()
+        .route("/comments", get(api::list).post(api::create))
+        .route("/questions", get(questions_api::list))
 }

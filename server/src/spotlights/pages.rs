@@ -216,6 +216,8 @@ struct ShowPage {
     flash: String,
     reach: crate::tracking::stats::Reach,
     reading: crate::analytics::reading::ReadBuckets,
+    /// Who answers the questions under it.
+    team: Vec<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -246,6 +248,7 @@ pub async fn show(user: Require<HrStaff>, State(state): State<AppState>, Path(id
         audience: service::audience_of(&model).describe(),
         reach: crate::tracking::stats::for_announcement(&state.db, id, &titles).await?,
         reading: crate::analytics::reading::buckets_for(&state.db, crate::analytics::reading::ReadKind::Announcement, id).await?,
+        team: crate::comments::teams::members_of_announcement(&state.db, id).await?,
         items,
         total_recipients: delivery.total() as usize,
         delivery,
