@@ -27,6 +27,8 @@ pub struct Config {
     /// Comments containing one of these words or phrases wait for HR review
     /// before others see them (`review_words = []` turns this off).
     pub review_words: Vec<String>,
+    /// The smallest group of people an analytics breakdown may show.
+    pub analytics_min_group: u64,
 }
 
 /// A channel Herald can post to: an incoming webhook (Slack, Teams,
@@ -101,6 +103,7 @@ pub struct FileConfig {
     #[serde(default)]
     pub social_destinations: Vec<SocialDestination>,
     pub review_words: Option<Vec<String>>,
+    pub analytics_min_group: Option<u64>,
 }
 
 /// Values given on the command line or in the environment; they win over the file.
@@ -143,7 +146,12 @@ impl Config {
         for destination in &file.social_destinations {
             check_destination(destination)?;
         }
+        let analytics_min_group = file.analytics_min_group.unwrap_or(5);
+        if !(1..=1000).contains(&analytics_min_group) {
+            anyhow::bail!("analytics_min_group must be between 1 and 1000, got {analytics_min_group}");
+        }
         Ok(Config {
+            analytics_min_group,
             trust_forwarded_for: file.trust_forwarded_for.unwrap_or(false),
             social_destinations: file.social_destinations.clone(),
             review_words: match file.review_words {

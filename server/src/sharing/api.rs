@@ -14,8 +14,15 @@ use crate::error::{AppError, Result};
 use crate::state::AppState;
 use crate::tracking::stats::{self, Reach};
 
+/// The dashboard's figures (flattened: `recipients`, `delivered`, `unique_opens`,
+/// `clicks`, `clicks_by_collateral`, `clicks_by_channel`, `comments`,
+/// `sentiment`, …), the `baseline` they are compared with, the event-level
+/// `reach` (human and raw) and the `share_tree`.
 #[derive(Serialize, ToSchema)]
 pub struct AnnouncementStats {
+    #[serde(flatten)]
+    pub figures: crate::analytics::figures::Figures,
+    pub baseline: crate::analytics::baseline::Baseline,
     pub reach: Reach,
     pub share_tree: ShareTree,
 }
@@ -24,11 +31,16 @@ pub struct AnnouncementStats {
 #[utoipa::path(get, path = "/api/v1/announcements/{id}/stats", tag = "tracking", params(("id" = i32, Path)),
     responses((status = 200, body = AnnouncementStats), (status = 401), (status = 403), (status = 404)), security(("bearer" = [])))]
 pub async fn stats(_user: Require<HrStaff>, State(state): State<AppState>, Path(id): Path<i32>) -> Result<Json<AnnouncementStats>> {
-    crate::spotlights::service::find(&state.db, id).await?;
+    let model = crate::spotlights::service::find(&state.db, id).await?;
     state.recorder.settled().await;
     let items = crate::spotlights::compose::featured_items(&state.db, id).await?;
     let titles: Vec<(i32, String)> = items.into_iter().map(|item| (item.collateral_id, item.title)).collect();
-    Ok(Json(AnnouncementStats { reach: stats::for_announcement(&state.db, id, &titles).await?, share_tree: tree::for_announcement(&state.db, id).await? }))
+    Ok(Json(AnnouncementStats {
+        figures: crate::analytics::figures::for_announcement(&state.db, &model, &titles, state.config.analytics_min_group).await?,
+        baseline: crate::analytics::baseline::for_announcement(&state.db, &model).await?,
+        reach: stats::for_announcement(&state.db, id, &titles).await?,
+        share_tree: tree::for_announcement(&state.db, id).await?,
+    }))
 }
 
 #[derive(Deserialize, ToSchema)]

@@ -34,6 +34,10 @@ impl Layout {
         self.has(Role::HrStaff)
     }
 
+    pub fn is_lead(&self) -> bool {
+        self.has(Role::HrLead)
+    }
+
     pub fn is_admin(&self) -> bool {
         self.has(Role::Admin)
     }
