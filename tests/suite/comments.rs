@@ -341,3 +341,18 @@ async fn webhooks_hear_of_named_comments_and_never_of_anonymous_ones() {
     assert_eq!(payload["comment_id"], named);
     assert_eq!(payload["question"], true);
 }
+
+#[tokio::test]
+async fn the_csv_export_does_not_let_a_comment_run_as_a_spreadsheet_formula() {
+    let app = TestApp::spawn().await;
+    let (item, page) = item_page(&app, "Expenses").await;
+    let target = format!("collateral:{item}");
+    let alice = app.signed_in(Role::Employee).await;
+    post_comment(&app, &alice, &page, &[("target", &target), ("body", "=HYPERLINK(\"http://evil.example\",\"click\")")]).await;
+    let staff = app.signed_in(Role::HrStaff).await;
+    let export = app.get(&staff, &format!("/comments/export.csv?target={target}")).await;
+    assert_eq!(export.headers()["content-type"], "text/csv; charset=utf-8");
+    let text = export.text().await.unwrap();
+    assert!(text.contains("'=HYPERLINK"), "{text}");
+    assert_eq!(app.get(&alice, &format!("/comments/export.csv?target={target}")).await.status(), 403);
+}

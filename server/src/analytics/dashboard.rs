@@ -3,8 +3,7 @@
 //! its tables as CSV.
 
 use axum::extract::{Path, Query, State};
-use axum::http::header;
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::{Html, Response};
 use serde::Deserialize;
 
 use super::baseline::{self, Baseline};
@@ -191,13 +190,5 @@ pub async fn export(_user: Require<HrLead>, State(state): State<AppState>, Path(
         "temperature" => (vec!["day", "temperature", "signals"], f.temperature_by_day.iter().map(|d| vec![d.day.clone(), d.temperature.to_string(), d.signals.to_string()]).collect()),
         other => return Err(AppError::BadRequest(format!("unknown table {other:?}; expected collateral, channels, timeline, departments, locations or temperature"))),
     };
-    let mut writer = csv::Writer::from_writer(Vec::new());
-    let failed = |error: csv::Error| AppError::Internal(error.into());
-    writer.write_record(&header_row).map_err(failed)?;
-    for row in rows {
-        writer.write_record(&row).map_err(failed)?;
-    }
-    let bytes = writer.into_inner().map_err(|error| AppError::Internal(anyhow::anyhow!("csv: {error}")))?;
-    let name = format!("announcement-{id}-{}.csv", query.table);
-    Ok(([(header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()), (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{name}\""))], bytes).into_response())
+    crate::web::csv_file::download(&format!("announcement-{id}-{}.csv", query.table), &header_row, rows)
 }

@@ -8,8 +8,7 @@ use std::collections::hash_map::Entry;
 use std::collections::{HashMap, HashSet};
 
 use axum::extract::{Query, State};
-use axum::http::header;
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::{Html, Response};
 use chrono::{DateTime, Utc};
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
 use serde::Deserialize;
@@ -221,20 +220,10 @@ pub async fn log(user: Require<HrLead>, State(state): State<AppState>, Query(que
 /// The whole log as CSV, newest first.
 pub async fn log_csv(_user: Require<HrLead>, State(state): State<AppState>) -> Result<Response> {
     let entries = entries_of(&state, newest_first().all(&state.db).await?).await?;
-    let mut writer = csv::Writer::from_writer(Vec::new());
-    let failed = |error: csv::Error| AppError::Internal(error.into());
-    writer.write_record(["time", "actor", "actor_email", "action", "reason", "comment_id", "about", "comment_url"]).map_err(failed)?;
     let base = state.config.public_base();
-    for entry in entries {
+    let rows = entries.into_iter().map(|entry| {
         let url = if entry.url.is_empty() { String::new() } else { format!("{base}{}", entry.url) };
-        writer
-            .write_record([entry.at.to_rfc3339(), entry.actor, entry.actor_email, entry.action, entry.reason, entry.comment_id.to_string(), entry.about, url])
-            .map_err(failed)?;
-    }
-    let bytes = writer.into_inner().map_err(|error| AppError::Internal(anyhow::anyhow!("csv: {error}")))?;
-    Ok((
-        [(header::CONTENT_TYPE, "text/csv; charset=utf-8"), (header::CONTENT_DISPOSITION, "attachment; filename=\"moderation-log.csv\"")],
-        bytes,
-    )
-        .into_response())
+        vec![entry.at.to_rfc3339(), entry.actor, entry.actor_email, entry.action, entry.reason, entry.comment_id.to_string(), entry.about, url]
+    });
+    crate::web::csv_file::download("moderation-log.csv", &["time", "actor", "actor_email", "action", "reason", "comment_id", "about", "comment_url"], rows)
 }

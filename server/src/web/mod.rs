@@ -2,6 +2,7 @@
 //! and the security headers every response carries.
 
 pub mod assets;
+pub mod csv_file;
 pub mod layout;
 pub mod request_log;
 
