@@ -115,7 +115,7 @@ pub async fn sign_in(browser: &Client, app: &TestApp, email: &str) {
     browser.wait().for_element(Locator::Css("nav.mainnav")).await.unwrap();
 }
 
-async fn sign_out(browser: &Client) {
+pub async fn sign_out(browser: &Client) {
     browser.find(Locator::Css("form[action='/logout'] button")).await.unwrap().click().await.unwrap();
     browser.wait().for_element(Locator::Css("form[action='/login']")).await.unwrap();
 }

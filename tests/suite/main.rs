@@ -9,9 +9,11 @@ mod helpers;
 mod smtp;
 
 mod accounts;
+mod analytics;
 mod anonymity;
 mod api;
 mod browser;
+mod browser_comments;
 mod browser_spotlights;
 mod cli;
 mod comments;
