@@ -118,6 +118,21 @@ async fn nothing_stored_or_shown_links_an_anonymous_comment_to_its_author() {
     let export = app.get(&admin, &format!("/comments/export.csv?target={target}")).await.text().await.unwrap();
     let line = export.lines().find(|line| line.starts_with(&format!("{id},"))).unwrap();
     assert!(line.contains(",Anonymous,") && !line.contains(&author.name), "{line}");
+    // HR's inbox (it asks something), the questions API and, once reported, the moderation queue.
+    let staff = app.signed_in(Role::HrStaff).await;
+    let inbox = app.get(&staff, "/inbox?view=all").await.text().await.unwrap();
+    assert!(inbox.contains("Who decided this?") && !inbox.contains(&author.name) && !inbox.contains(&email), "{inbox}");
+    let staff_token = app.token(Role::HrStaff).await;
+    let questions: Value = reqwest::Client::new().get(app.url("/api/v1/questions?state=all")).bearer_auth(&staff_token).send().await.unwrap().json().await.unwrap();
+    let entry = questions.as_array().unwrap().iter().find(|q| q["id"] == id).unwrap();
+    assert!(entry["author"].is_null() && !entry.to_string().contains(&author.name), "{entry}");
+    let reporter = app.signed_in(Role::Employee).await;
+    let csrf_reporter = app.csrf(&reporter, &page).await;
+    let reported = app.post_form(&reporter, &format!("/comments/{id}/report"), &[("csrf", &csrf_reporter), ("reason", "Rude")]).await;
+    assert_eq!(reported.status(), 303);
+    let queue = app.get(&staff, "/moderation").await.text().await.unwrap();
+    assert!(queue.contains("Who decided this?") && !queue.contains(&author.name) && !queue.contains(&email), "{queue}");
+
     // The author's own view does not single it out as theirs either.
     let theirs = app.get(&browser, &page).await.text().await.unwrap();
     let start = theirs.find(&format!("id=\"c-{id}\"")).unwrap();
