@@ -13,12 +13,12 @@ use crate::helpers::TestApp;
 use crate::spotlights::{people, published_item, Api};
 
 /// The recipients of an announcement, in the order of `emails`.
-async fn recipients(app: &TestApp, id: i64, emails: &[String]) -> Vec<recipient::Model> {
+pub async fn recipients(app: &TestApp, id: i64, emails: &[String]) -> Vec<recipient::Model> {
     let rows = recipient::Entity::find().filter(recipient::Column::AnnouncementId.eq(id as i32)).all(&app.state.db).await.unwrap();
     emails.iter().map(|email| rows.iter().find(|r| &r.email == email).unwrap().clone()).collect()
 }
 
-struct Event<'a> {
+pub struct Event<'a> {
     kind: &'a str,
     channel: &'a str,
     recipient: Option<&'a recipient::Model>,
@@ -28,30 +28,30 @@ struct Event<'a> {
     automated: bool,
 }
 
-fn ev<'a>(kind: &'a str, channel: &'a str, recipient: Option<&'a recipient::Model>) -> Event<'a> {
+pub fn ev<'a>(kind: &'a str, channel: &'a str, recipient: Option<&'a recipient::Model>) -> Event<'a> {
     Event { kind, channel, recipient, user: None, item: None, visitor: None, automated: false }
 }
 
 impl<'a> Event<'a> {
-    fn item(mut self, id: i32) -> Self {
+    pub fn item(mut self, id: i32) -> Self {
         self.item = Some(id);
         self
     }
-    fn bot(mut self) -> Self {
+    pub fn bot(mut self) -> Self {
         self.automated = true;
         self
     }
-    fn visitor(mut self, hash: &'a str) -> Self {
+    pub fn visitor(mut self, hash: &'a str) -> Self {
         self.visitor = Some(hash);
         self
     }
-    fn user(mut self, id: i32) -> Self {
+    pub fn user(mut self, id: i32) -> Self {
         self.user = Some(id);
         self
     }
 }
 
-async fn record(app: &TestApp, announcement: i64, events: Vec<Event<'_>>) {
+pub async fn record(app: &TestApp, announcement: i64, events: Vec<Event<'_>>) {
     let started = announcement::Entity::find_by_id(announcement as i32).one(&app.state.db).await.unwrap().unwrap().started_at.unwrap();
     for (n, e) in events.into_iter().enumerate() {
         tracking_event::ActiveModel {
@@ -75,7 +75,7 @@ async fn record(app: &TestApp, announcement: i64, events: Vec<Event<'_>>) {
     }
 }
 
-async fn comment_row(app: &TestApp, id: i32, announcement: i64, author: Option<i32>, sentiment: f64, label: &str, question: bool, answered_after: Option<i64>, official: bool) {
+pub async fn comment_row(app: &TestApp, id: i32, announcement: i64, author: Option<i32>, sentiment: f64, label: &str, question: bool, answered_after: Option<i64>, official: bool) {
     let now = Utc::now();
     comment::ActiveModel {
         id: Set(id),

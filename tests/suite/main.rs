@@ -10,6 +10,7 @@ mod smtp;
 
 mod accounts;
 mod analytics;
+mod analytics_overview;
 mod anonymity;
 mod api;
 mod browser;

@@ -43,11 +43,11 @@ struct DashboardPage {
     breakdowns: Vec<(&'static str, &'static str, super::breakdown::Breakdown)>,
 }
 
-fn percent(value: Option<f64>) -> String {
+pub(super) fn percent(value: Option<f64>) -> String {
     value.map(|v| format!("{:.1}%", v * 100.0)).unwrap_or_else(|| "–".into())
 }
 
-fn number(value: Option<f64>) -> String {
+pub(super) fn number(value: Option<f64>) -> String {
     value.map(|v| format!("{v:.0}")).unwrap_or_else(|| "–".into())
 }
 

@@ -4,7 +4,13 @@
 pub mod baseline;
 pub mod breakdown;
 mod dashboard;
+pub mod engagement;
 pub mod figures;
+pub mod item_reach;
+pub mod overview;
+mod overview_page;
+pub mod overview_sort;
+pub mod period;
 pub mod reading;
 pub mod svg;
 
@@ -16,6 +22,8 @@ use crate::state::AppState;
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/read", post(reading::record))
+        .route("/analytics", get(overview_page::page))
+        .route("/analytics/export.csv", get(overview_page::export))
         .route("/analytics/announcements/{id}", get(dashboard::page))
         .route("/analytics/announcements/{id}/export.csv", get(dashboard::export))
 }
