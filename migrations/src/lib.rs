@@ -13,6 +13,7 @@ mod m20261124_000004_collateral_clicks;
 mod m20261125_000005_tracking;
 mod m20261126_000006_comments;
 mod m20261127_000007_reading;
+mod m20261127_000008_trend_subscriptions;
 
 pub struct Migrator;
 
@@ -27,6 +28,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000005_tracking::Migration),
             Box::new(m20261126_000006_comments::Migration),
             Box::new(m20261127_000007_reading::Migration),
+            Box::new(m20261127_000008_trend_subscriptions::Migration),
         ]
     }
 }

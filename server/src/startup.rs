@@ -45,6 +45,7 @@ impl Application {
         let mailer = Mailer::default();
         let (stop, stopped) = tokio::sync::watch::channel(false);
         OutboxWorker::new(db.clone(), config.clone(), tracking.clone(), mailer.waker())?.start(stopped.clone()).await?;
+        crate::analytics::trend_mail::TrendMailer::new(db.clone(), config.clone(), mailer.clone()).start(stopped.clone());
         WebhookWorker::new(db.clone())?.start(stopped);
         let server_id = crate::delivery::journal::server_id(&config.data_dir)?;
         let recorder = crate::tracking::recorder::Recorder::start(db.clone(), &config.click_log_dir(), &server_id).await?;

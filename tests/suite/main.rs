@@ -28,5 +28,6 @@ mod moderation;
 mod attachments;
 mod spotlights;
 mod tracking;
+mod trends;
 mod transports;
 mod webhooks;

@@ -6,6 +6,7 @@ pub mod breakdown;
 mod dashboard;
 pub mod engagement;
 pub mod figures;
+pub mod key_phrases;
 pub mod item_reach;
 pub mod overview;
 mod overview_page;
@@ -13,6 +14,12 @@ pub mod overview_sort;
 pub mod period;
 pub mod reading;
 pub mod svg;
+pub mod trend_email;
+pub mod trend_mail;
+pub mod trend_period;
+mod trend_subjects;
+pub mod trends;
+mod trends_pages;
 
 use axum::routing::{get, post};
 use axum::Router;
@@ -26,4 +33,7 @@ pub fn router() -> Router<AppState> {
         .route("/analytics/export.csv", get(overview_page::export))
         .route("/analytics/announcements/{id}", get(dashboard::page))
         .route("/analytics/announcements/{id}/export.csv", get(dashboard::export))
+        .route("/analytics/trends", get(trends_pages::page))
+        .route("/analytics/trends.csv", get(trends_pages::export))
+        .route("/analytics/trends/email", post(trends_pages::choose_email))
 }

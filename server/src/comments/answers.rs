@@ -70,7 +70,7 @@ async fn tell_asker(state: &AppState, question: &comment::Model, reply: &comment
 }
 
 /// `text` cut to `limit` characters, with an ellipsis when cut.
-pub(super) fn excerpt(text: &str, limit: usize) -> String {
+pub fn excerpt(text: &str, limit: usize) -> String {
     if text.chars().count() <= limit {
         return text.to_owned();
     }

@@ -30,6 +30,7 @@ pub mod short_link;
 pub mod social_post;
 pub mod spotlight_template;
 pub mod tracking_event;
+pub mod trend_subscription;
 pub mod user;
 pub mod webhook;
 pub mod webhook_delivery;
