@@ -14,6 +14,7 @@ mod m20261125_000005_tracking;
 mod m20261126_000006_comments;
 mod m20261127_000007_reading;
 mod m20261127_000008_trend_subscriptions;
+mod m20261127_000009_rollups;
 
 pub struct Migrator;
 
@@ -29,6 +30,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000006_comments::Migration),
             Box::new(m20261127_000007_reading::Migration),
             Box::new(m20261127_000008_trend_subscriptions::Migration),
+            Box::new(m20261127_000009_rollups::Migration),
         ]
     }
 }

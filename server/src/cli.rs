@@ -70,6 +70,10 @@ win over the file. See docs/herald.toml.example.")]
         /// How many demo employees to add (spotlights need someone to send to).
         #[arg(long, default_value_t = 60)]
         people: usize,
+        /// Also add analytics history: 10,000 employees, 50 sent announcements and this many
+        /// tracking events spread over them, with comments and quick reactions.
+        #[arg(long, default_value_t = 0)]
+        events: usize,
     },
 }
 
@@ -214,7 +218,7 @@ async fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Command::Reindex => reindex(load_config(&cli, None)?).await,
         Command::Sentiment => sentiment(),
-        Command::Demo { collateral, seed, people } => demo(load_config(&cli, None)?, *collateral, *seed, *people).await,
+        Command::Demo { collateral, seed, people, events } => demo(load_config(&cli, None)?, *collateral, *seed, *people, *events).await,
         Command::Token(TokenCommand::Create { email, name }) => {
             let db = connect_migrated(&load_config(&cli, None)?).await?;
             let user = service::find_by_email(&db, email).await?.with_context(|| format!("no user with email {email}"))?;
@@ -346,7 +350,7 @@ async fn reindex(config: Config) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-async fn demo(config: Config, collateral: usize, seed: u64, people: usize) -> anyhow::Result<ExitCode> {
+async fn demo(config: Config, collateral: usize, seed: u64, people: usize, events: usize) -> anyhow::Result<ExitCode> {
     let db = connect_migrated(&config).await?;
     let bar = progress_bar("items");
     let summary = crate::library::demo::fill(&db, collateral, seed, advance(&bar)).await?;
@@ -360,6 +364,19 @@ async fn demo(config: Config, collateral: usize, seed: u64, people: usize) -> an
         spotlights.lists,
         spotlights.announcement.unwrap_or_default()
     );
+    if events > 0 {
+        let bar = progress_bar("events");
+        let history = crate::analytics::demo::fill(&db, summary.owner, events, seed, |done, total| {
+            bar.set_length(total);
+            bar.set_position(done);
+        })
+        .await?;
+        bar.finish_and_clear();
+        println!(
+            "Added analytics history: {} employees, {} sent announcements, {} tracking events, {} comments.",
+            history.employees, history.announcements, history.events, history.comments
+        );
+    }
     index_now_or_later(&config, &db).await
 }
 

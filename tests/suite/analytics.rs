@@ -237,3 +237,26 @@ async fn a_larger_minimum_group_hides_what_would_single_people_out() {
     assert_eq!(stats["by_department"]["not_shown"], 7);
     assert_eq!(stats["by_location"]["rows"], json!([]), "7 people in Lisbon are under 8");
 }
+
+#[tokio::test]
+async fn a_rollup_is_reused_until_its_data_changes() {
+    let app = TestApp::spawn().await;
+    let api = Api::new(&app).await;
+    let emails = people(&app, "roll", 3, "Payroll").await;
+    let item = published_item(&app, "Dental", "Ends.").await;
+    let id = blast(&api, "Rollup", "benefit-change", &[item]).await;
+    let model = announcement::Entity::find_by_id(id as i32).one(&app.state.db).await.unwrap().unwrap();
+    let db = &app.state.db;
+    let before = herald::analytics::rollups::signature(db, &model, 5).await.unwrap();
+    assert_eq!(before, herald::analytics::rollups::signature(db, &model, 5).await.unwrap(), "stable while nothing changes");
+    assert_eq!(herald::analytics::rollups::current(db, &model, 5).await.unwrap().unique_opens, 0);
+    let r = recipients(&app, id, &emails).await;
+    record(&app, id, vec![ev("open", "email", Some(&r[0]))]).await;
+    assert_ne!(before, herald::analytics::rollups::signature(db, &model, 5).await.unwrap(), "a new event changes it");
+    assert_eq!(herald::analytics::rollups::current(db, &model, 5).await.unwrap().unique_opens, 1, "recomputed");
+    let stored = herald::entities::analytics_rollup::Entity::find_by_id(id as i32).one(db).await.unwrap().unwrap();
+    assert!(stored.figures.contains("\"unique_opens\":1"));
+    // A comment changes it too.
+    comment_row(&app, 555, id, None, -0.5, "negative", false, None, false).await;
+    assert_eq!(herald::analytics::rollups::current(db, &model, 5).await.unwrap().comments, 1);
+}

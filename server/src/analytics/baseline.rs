@@ -6,7 +6,7 @@ use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOr
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use super::figures::{self, ratio, Figures};
+use super::figures::{ratio, Figures};
 use crate::entities::announcement;
 use crate::error::Result;
 
@@ -81,11 +81,11 @@ async fn earlier(db: &DatabaseConnection, model: &announcement::Model) -> Result
         .await?)
 }
 
-pub async fn for_announcement(db: &DatabaseConnection, model: &announcement::Model) -> Result<Baseline> {
+pub async fn for_announcement(db: &DatabaseConnection, model: &announcement::Model, min_group: u64) -> Result<Baseline> {
     let mut all = Vec::new();
     let mut same = Vec::new();
     for previous in earlier(db, model).await? {
-        let rates = Rates::of(&figures::for_announcement(db, &previous, &[], 1).await?);
+        let rates = Rates::of(&super::rollups::for_baseline(db, &previous, min_group).await?);
         if previous.template_id == model.template_id {
             same.push(rates.clone());
         }

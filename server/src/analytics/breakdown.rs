@@ -5,12 +5,12 @@
 
 use std::collections::{BTreeMap, HashSet};
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::entities::recipient;
 
-#[derive(Clone, Debug, Default, Serialize, ToSchema, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize, ToSchema, PartialEq, Eq)]
 pub struct GroupRow {
     pub name: String,
     pub recipients: u64,
@@ -20,7 +20,7 @@ pub struct GroupRow {
     pub commenters: u64,
 }
 
-#[derive(Clone, Debug, Default, Serialize, ToSchema, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize, ToSchema, PartialEq, Eq)]
 pub struct Breakdown {
     pub rows: Vec<GroupRow>,
     /// Recipients in groups too small to show, even together.

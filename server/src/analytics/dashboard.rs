@@ -7,7 +7,7 @@ use axum::response::{Html, Response};
 use serde::Deserialize;
 
 use super::baseline::{self, Baseline};
-use super::figures::{self, Figures};
+use super::figures::Figures;
 use super::svg;
 use crate::auth::extract::{HrLead, Require};
 use crate::entities::announcement;
@@ -128,14 +128,13 @@ async fn load(state: &AppState, id: i32) -> Result<(announcement::Model, Figures
         return Err(AppError::NotFound);
     }
     state.recorder.settled().await;
-    let titles: Vec<(i32, String)> = crate::spotlights::compose::featured_items(&state.db, id).await?.into_iter().map(|item| (item.collateral_id, item.title)).collect();
-    let figures = figures::for_announcement(&state.db, &model, &titles, state.config.analytics_min_group).await?;
+    let figures = super::rollups::current(&state.db, &model, state.config.analytics_min_group).await?;
     Ok((model, figures))
 }
 
 pub async fn page(user: Require<HrLead>, State(state): State<AppState>, Path(id): Path<i32>) -> Result<Html<String>> {
     let (model, f) = load(&state, id).await?;
-    let baseline = baseline::for_announcement(&state.db, &model).await?;
+    let baseline = baseline::for_announcement(&state.db, &model, state.config.analytics_min_group).await?;
     let timeline_labels: Vec<String> =
         f.timeline.iter().map(|b| if b.hourly { b.start.format("%d %H:00").to_string() } else { b.start.format("%d %b").to_string() }).collect();
     let opens: Vec<u64> = f.timeline.iter().map(|b| b.opens).collect();

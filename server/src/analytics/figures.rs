@@ -7,13 +7,13 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 use chrono::{DateTime, Duration, DurationRound, Utc};
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QuerySelect};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::entities::{announcement, comment, recipient, tracking_event as event};
 use crate::error::Result;
 
-#[derive(Clone, Debug, Default, Serialize, ToSchema, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize, ToSchema, PartialEq, Eq)]
 pub struct Clicks {
     /// Every click on any channel, automated ones included.
     pub total: u64,
@@ -23,7 +23,7 @@ pub struct Clicks {
     pub unique_human: u64,
 }
 
-#[derive(Clone, Debug, Serialize, ToSchema, PartialEq, Eq)]
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema, PartialEq, Eq)]
 pub struct CollateralClicks {
     pub collateral_id: i32,
     pub title: String,
@@ -31,7 +31,7 @@ pub struct CollateralClicks {
     pub clicks: u64,
 }
 
-#[derive(Clone, Debug, Serialize, ToSchema, PartialEq, Eq)]
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema, PartialEq, Eq)]
 pub struct ChannelClicks {
     pub channel: String,
     pub clicks: u64,
@@ -39,7 +39,7 @@ pub struct ChannelClicks {
     pub raw: u64,
 }
 
-#[derive(Clone, Debug, Default, Serialize, ToSchema, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize, ToSchema, PartialEq, Eq)]
 pub struct Reach {
     /// Employees reached by any channel (email, portal, shares).
     pub employees: u64,
@@ -47,7 +47,7 @@ pub struct Reach {
     pub anonymous_visitors: u64,
 }
 
-#[derive(Clone, Debug, Default, Serialize, ToSchema, PartialEq)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize, ToSchema, PartialEq)]
 pub struct Sentiment {
     /// Mean compound score of the comments, in [-1, 1]; null without comments.
     pub mean: Option<f64>,
@@ -56,7 +56,7 @@ pub struct Sentiment {
     pub positive: u64,
 }
 
-#[derive(Clone, Debug, Default, Serialize, ToSchema, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize, ToSchema, PartialEq, Eq)]
 pub struct Questions {
     pub total: u64,
     /// Not yet answered by HR.
@@ -65,7 +65,7 @@ pub struct Questions {
     pub median_response_seconds: Option<i64>,
 }
 
-#[derive(Clone, Debug, Serialize, ToSchema, PartialEq, Eq)]
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema, PartialEq, Eq)]
 pub struct TimelineBucket {
     /// Start of the hour (first 48 hours) or of the day (after).
     pub start: DateTime<Utc>,
@@ -74,7 +74,7 @@ pub struct TimelineBucket {
     pub clicks: u64,
 }
 
-#[derive(Clone, Debug, Serialize, ToSchema, PartialEq, Eq)]
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema, PartialEq, Eq)]
 pub struct DayTemperature {
     pub day: String,
     pub temperature: i32,
@@ -82,7 +82,7 @@ pub struct DayTemperature {
 }
 
 /// Everything the dashboard shows about one announcement.
-#[derive(Clone, Debug, Default, Serialize, ToSchema, PartialEq)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize, ToSchema, PartialEq)]
 pub struct Figures {
     pub recipients: u64,
     pub delivered: u64,

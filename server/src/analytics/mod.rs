@@ -4,6 +4,7 @@
 pub mod baseline;
 pub mod breakdown;
 mod dashboard;
+pub mod demo;
 pub mod engagement;
 pub mod figures;
 pub mod key_phrases;
@@ -13,6 +14,7 @@ mod overview_page;
 pub mod overview_sort;
 pub mod period;
 pub mod reading;
+pub mod rollups;
 pub mod svg;
 pub mod trend_email;
 pub mod trend_mail;

@@ -1,10 +1,10 @@
 //! Every announcement that started sending in a period, with the key
 //! figures of its dashboard, and what the period's announcements add up to:
 //! clicks per channel, per library item and per department and week. Each
-//! announcement's figures come from `figures::for_announcement`, so the
-//! overview always agrees with the dashboards it links to.
+//! announcement's figures come from its rollup (`rollups::current`), as the
+//! dashboard's do, so the overview always agrees with the dashboards it links to.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
@@ -14,7 +14,7 @@ use super::engagement::{self, WeekGroupRow};
 use super::figures::{self, Figures};
 use super::item_reach::{self, ItemReach};
 use super::period::Period;
-use crate::entities::{announcement, announcement_item, collateral};
+use crate::entities::{announcement, announcement_item};
 use crate::error::Result;
 
 /// One announcement's line of the overview table.
@@ -97,18 +97,10 @@ pub async fn sent_in(db: &DatabaseConnection, period: &Period, min_group: u64) -
         .order_by_asc(announcement_item::Column::Position)
         .all(db)
         .await?;
-    let titles: HashMap<i32, String> = collateral::Entity::find()
-        .filter(collateral::Column::Id.is_in(pins.iter().map(|p| p.collateral_id)))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|item| (item.id, item.title))
-        .collect();
     let mut sent = Vec::with_capacity(models.len());
     for model in models {
         let featured: Vec<i32> = pins.iter().filter(|p| p.announcement_id == model.id).map(|p| p.collateral_id).collect();
-        let named: Vec<(i32, String)> = featured.iter().filter_map(|id| Some((*id, titles.get(id)?.clone()))).collect();
-        let figures = figures::for_announcement(db, &model, &named, min_group).await?;
+        let figures = super::rollups::current(db, &model, min_group).await?;
         sent.push(Sent { model, featured, figures });
     }
     Ok(sent)

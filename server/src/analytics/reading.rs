@@ -69,7 +69,7 @@ impl ReadBeacon {
 }
 
 /// People who read an item, each counted once by their longest read.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
 pub struct ReadBuckets {
     /// Under 3 seconds.
     pub glanced: u64,

@@ -1,5 +1,6 @@
 //! sea-orm entities, one file per table.
 
+pub mod analytics_rollup;
 pub mod announcement;
 pub mod announcement_item;
 pub mod announcement_link;

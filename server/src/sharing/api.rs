@@ -36,8 +36,8 @@ pub async fn stats(_user: Require<HrStaff>, State(state): State<AppState>, Path(
     let items = crate::spotlights::compose::featured_items(&state.db, id).await?;
     let titles: Vec<(i32, String)> = items.into_iter().map(|item| (item.collateral_id, item.title)).collect();
     Ok(Json(AnnouncementStats {
-        figures: crate::analytics::figures::for_announcement(&state.db, &model, &titles, state.config.analytics_min_group).await?,
-        baseline: crate::analytics::baseline::for_announcement(&state.db, &model).await?,
+        figures: crate::analytics::rollups::current(&state.db, &model, state.config.analytics_min_group).await?,
+        baseline: crate::analytics::baseline::for_announcement(&state.db, &model, state.config.analytics_min_group).await?,
         reach: stats::for_announcement(&state.db, id, &titles).await?,
         share_tree: tree::for_announcement(&state.db, id).await?,
     }))

@@ -12,8 +12,8 @@ use crate::entities::{collateral, user};
 
 const FIRST: [&str; 12] = ["Ana", "Bo", "Chen", "Dara", "Eli", "Fatima", "Gus", "Hana", "Ivan", "Jo", "Kemal", "Lena"];
 const LAST: [&str; 10] = ["Lopez", "Smith", "Wang", "Okafor", "Novak", "Haddad", "Silva", "Tanaka", "Berg", "Moreau"];
-const DEPARTMENTS: [&str; 5] = ["Finance", "Sales", "Engineering", "Operations", "People"];
-const LOCATIONS: [&str; 3] = ["Lisbon", "Boston", "Singapore"];
+pub const DEPARTMENTS: [&str; 5] = ["Finance", "Sales", "Engineering", "Operations", "People"];
+pub const LOCATIONS: [&str; 3] = ["Lisbon", "Boston", "Singapore"];
 
 pub struct DemoSpotlights {
     pub people: usize,

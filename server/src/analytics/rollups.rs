@@ -1,0 +1,178 @@
+//! Rollups: each announcement's dashboard figures, stored, and recomputed
+//! only when what they are made of has changed. A signature of the data —
+//! the newest event, delivery counts, the comments' state, quick reactions,
+//! reading times, the minimum group size and the hour — decides: reading it
+//! takes a handful of indexed lookups, where the figures take a scan of the
+//! announcement's events. Nothing here keeps a time (see docs/anonymity.md). A background task keeps every recent
+//! announcement's rollup current as events arrive, so a dashboard and its
+//! baseline (the figures of up to fifty earlier announcements) read rows.
+
+use std::time::Duration;
+
+use chrono::Utc;
+use sea_orm::sea_query::{Expr, OnConflict};
+use sea_orm::{ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use tokio::sync::watch;
+use tracing::Instrument;
+
+use super::figures::{self, Figures};
+use crate::entities::{analytics_rollup as rollup, announcement, comment, quick_reaction_tally as tally, read_time, tracking_event as event};
+use crate::error::{AppError, Result};
+
+/// How often the background task looks for changed announcements.
+const REFRESH_EVERY: Duration = Duration::from_secs(5);
+/// Announcements that started longer ago than this are not watched (their rollups stay as they are until viewed).
+const WATCH_DAYS: i64 = 120;
+
+/// What the figures of `model` are made of, in one string. It holds no
+/// time: a stored signature must not say when its data last changed.
+pub async fn signature(db: &DatabaseConnection, model: &announcement::Model, min_group: u64) -> Result<String> {
+    let id = model.id;
+    let newest_event: Option<i64> = event::Entity::find()
+        .select_only()
+        .expr(Expr::col(event::Column::Id).max())
+        .filter(event::Column::AnnouncementId.eq(id))
+        .into_tuple()
+        .one(db)
+        .await?
+        .flatten();
+    let delivery = crate::spotlights::status::delivery(db, id).await?;
+    let comments: Vec<(i32, String, bool, Option<chrono::DateTime<Utc>>)> = comment::Entity::find()
+        .select_only()
+        .columns([comment::Column::Id, comment::Column::Status])
+        .column(comment::Column::IsQuestion)
+        .column(comment::Column::EditedAt)
+        .filter(comment::Column::TargetKind.eq("announcement"))
+        .filter(comment::Column::TargetId.eq(id))
+        .into_tuple()
+        .all(db)
+        .await?;
+    let answered: i64 = comment::Entity::find()
+        .filter(comment::Column::TargetKind.eq("announcement"))
+        .filter(comment::Column::TargetId.eq(id))
+        .filter(comment::Column::AnsweredAt.is_not_null())
+        .select_only()
+        .expr(Expr::col(comment::Column::Id).count())
+        .into_tuple()
+        .one(db)
+        .await?
+        .unwrap_or(0);
+    let votes: Option<i64> = tally::Entity::find()
+        .select_only()
+        .expr(Expr::col(tally::Column::Votes).sum())
+        .filter(tally::Column::AnnouncementId.eq(id))
+        .into_tuple()
+        .one(db)
+        .await?
+        .flatten();
+    let reading: Option<(i64, Option<i64>)> = read_time::Entity::find()
+        .select_only()
+        .expr(Expr::col(read_time::Column::Id).count())
+        .expr(Expr::col(read_time::Column::Seconds).sum())
+        .filter(read_time::Column::ItemKind.eq("announcement"))
+        .filter(read_time::Column::ItemId.eq(id))
+        .into_tuple()
+        .one(db)
+        .await?;
+    // The comments' ids are random, so their order here means nothing; the sum of a hash does not depend on it.
+    let comments_state: u64 = comments
+        .iter()
+        .map(|(id, status, question, edited)| {
+            let text = format!("{id}|{status}|{question}|{}", edited.map(|t| t.timestamp_millis()).unwrap_or(0));
+            text.bytes().fold(0xcbf29ce484222325u64, |hash, byte| (hash ^ u64::from(byte)).wrapping_mul(0x100000001b3))
+        })
+        .fold(0u64, u64::wrapping_add);
+    Ok(format!(
+        "v1|{}|{}|q{}s{}f{}b{}c{}|c{}:{comments_state:x}:{answered}|v{}|r{:?}|g{min_group}",
+        model.status,
+        newest_event.unwrap_or(0),
+        delivery.queued,
+        delivery.sent,
+        delivery.failed,
+        delivery.bounced,
+        delivery.cancelled,
+        comments.len(),
+        votes.unwrap_or(0),
+        reading.unwrap_or((0, None)),
+    ))
+}
+
+async fn titles(db: &DatabaseConnection, id: i32) -> Result<Vec<(i32, String)>> {
+    Ok(crate::spotlights::compose::featured_items(db, id).await?.into_iter().map(|item| (item.collateral_id, item.title)).collect())
+}
+
+async fn stored(db: &DatabaseConnection, id: i32) -> Result<Option<(String, Figures)>> {
+    let Some(row) = rollup::Entity::find_by_id(id).one(db).await? else { return Ok(None) };
+    match serde_json::from_str(&row.figures) {
+        Ok(figures) => Ok(Some((row.signature, figures))),
+        // Written by an older Herald: recompute.
+        Err(_) => Ok(None),
+    }
+}
+
+async fn compute_and_store(db: &DatabaseConnection, model: &announcement::Model, signature: String, min_group: u64) -> Result<Figures> {
+    let figures = figures::for_announcement(db, model, &titles(db, model.id).await?, min_group).await?;
+    let json = serde_json::to_string(&figures).map_err(|error| AppError::Internal(error.into()))?;
+    rollup::Entity::insert(rollup::ActiveModel { announcement_id: Set(model.id), signature: Set(signature), figures: Set(json) })
+        .on_conflict(OnConflict::column(rollup::Column::AnnouncementId).update_columns([rollup::Column::Signature, rollup::Column::Figures]).to_owned())
+        .exec_without_returning(db)
+        .await?;
+    Ok(figures)
+}
+
+/// The announcement's figures as of now: the rollup when it is current, else recomputed (and stored).
+pub async fn current(db: &DatabaseConnection, model: &announcement::Model, min_group: u64) -> Result<Figures> {
+    let signature = signature(db, model, min_group).await?;
+    match stored(db, model.id).await? {
+        Some((seen, figures)) if seen == signature => Ok(figures),
+        _ => compute_and_store(db, model, signature, min_group).await,
+    }
+}
+
+/// The figures of an earlier announcement for a baseline: the rollup as the
+/// background task last left it (at most a few seconds old), computed only when there is none.
+pub async fn for_baseline(db: &DatabaseConnection, model: &announcement::Model, min_group: u64) -> Result<Figures> {
+    match stored(db, model.id).await? {
+        Some((_, figures)) => Ok(figures),
+        None => compute_and_store(db, model, signature(db, model, min_group).await?, min_group).await,
+    }
+}
+
+/// Brings every watched announcement's rollup up to date; returns how many were recomputed.
+pub async fn refresh(db: &DatabaseConnection, min_group: u64) -> Result<usize> {
+    let since = Utc::now() - chrono::Duration::days(WATCH_DAYS);
+    let watched = announcement::Entity::find()
+        .filter(announcement::Column::Status.is_in(["sending", "paused", "sent"]))
+        .filter(announcement::Column::StartedAt.gte(since))
+        .order_by_desc(announcement::Column::StartedAt)
+        .all(db)
+        .await?;
+    let mut recomputed = 0;
+    for model in watched {
+        let signature = signature(db, &model, min_group).await?;
+        let current = rollup::Entity::find_by_id(model.id).select_only().column(rollup::Column::Signature).into_tuple::<String>().one(db).await?;
+        if current.as_deref() != Some(signature.as_str()) {
+            compute_and_store(db, &model, signature, min_group).await?;
+            recomputed += 1;
+        }
+    }
+    Ok(recomputed)
+}
+
+/// Runs [`refresh`] every few seconds until the server stops.
+pub fn start(db: DatabaseConnection, min_group: u64, mut stop: watch::Receiver<bool>) {
+    let task = async move {
+        while !*stop.borrow() {
+            match refresh(&db, min_group).await {
+                Ok(0) => {}
+                Ok(recomputed) => tracing::info!(recomputed, "analytics rollups refreshed"),
+                Err(error) => tracing::warn!(%error, "could not refresh the analytics rollups"),
+            }
+            tokio::select! {
+                _ = tokio::time::sleep(REFRESH_EVERY) => {}
+                changed = stop.changed() => if changed.is_err() { break },
+            }
+        }
+    };
+    tokio::spawn(task.instrument(tracing::info_span!("analytics_rollups")));
+}
