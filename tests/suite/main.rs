@@ -14,6 +14,7 @@ mod analytics_overview;
 mod anonymity;
 mod api;
 mod browser;
+mod browser_analytics;
 mod browser_comments;
 mod browser_spotlights;
 mod cli;

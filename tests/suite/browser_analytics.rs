@@ -1,0 +1,52 @@
+//! End-to-end in headless Chromium: an employee reads a sent announcement in
+//! the portal, opens a featured item and comments; an HR lead opens the
+//! announcement's dashboard and sees the click, the comment and its
+//! sentiment. The dashboard's screenshot is saved under target/screenshots.
+
+use fantoccini::Locator;
+use herald::auth::Role;
+use serde_json::json;
+
+use crate::browser::{screenshot, sign_in, sign_out, start_browser};
+use crate::helpers::TestApp;
+use crate::spotlights::{published_item, Api};
+
+#[tokio::test]
+async fn a_lead_sees_the_clicks_comments_and_sentiment_an_employee_produced() {
+    let app = TestApp::spawn().await;
+    let api = Api::new(&app).await;
+    let employee = app.user(Role::Employee).await;
+    let lead = app.user(Role::HrLead).await;
+    let item = published_item(&app, "Dental plan 2027", "Dependents' dental coverage ends next enrolment period.").await;
+    let id = api
+        .blast(json!({"title": "Dependents' dental coverage ends", "subject": "Dental", "template": "benefit-change",
+                      "collateral_ids": [item], "audience": {"emails": [employee]}}))
+        .await;
+    api.wait_for(id, "sent", 20).await;
+    let (_driver, browser) = start_browser().await;
+
+    sign_in(&browser, &app, &employee).await;
+    browser.goto(&app.url(&format!("/news/{id}"))).await.unwrap();
+    browser.find(Locator::Css(&format!("a[href='/news/{id}/items/{item}']"))).await.unwrap().click().await.unwrap();
+    browser.wait().for_element(Locator::Css("h1")).await.unwrap();
+    browser.goto(&app.url(&format!("/news/{id}"))).await.unwrap();
+    browser.find(Locator::Css("#comment-body")).await.unwrap().send_keys("This is unfair and a terrible cut for families.").await.unwrap();
+    browser.find(Locator::Css("#comment-submit")).await.unwrap().click().await.unwrap();
+    browser.wait().for_element(Locator::Css(".comment")).await.unwrap();
+    sign_out(&browser).await;
+
+    sign_in(&browser, &app, &lead).await;
+    browser.goto(&app.url(&format!("/spotlights/{id}"))).await.unwrap();
+    browser.find(Locator::Css("#analytics-link")).await.unwrap().click().await.unwrap();
+    browser.wait().for_element(Locator::Css("#key-figures")).await.unwrap();
+    let figures = browser.find(Locator::Css("#key-figures")).await.unwrap().text().await.unwrap();
+    assert!(figures.contains("Comments\n1"), "{figures}");
+    let items = browser.find(Locator::Css("#collateral-table")).await.unwrap().text().await.unwrap();
+    assert!(items.contains("Dental plan 2027 1"), "{items}");
+    let channels = browser.find(Locator::Css("#channel-table")).await.unwrap().text().await.unwrap();
+    assert!(channels.contains("portal"), "{channels}");
+    let reaction = browser.find(Locator::Css("svg.chart desc")).await.unwrap().html(true).await.unwrap();
+    assert!(reaction.contains("negative: 1"), "{reaction}");
+    screenshot(&browser, "analytics-dashboard").await;
+    browser.close().await.unwrap();
+}
