@@ -11,7 +11,9 @@ Datasets (any number, positional):
     Ratings are divided by 4; a mean >= 0.5 is labelled positive, <= -0.5 negative, else neutral.
 
 Herald is run as `<herald-cmd> sentiment`: one text per line on stdin, one JSON object
-`{"compound": f, "label": "..."}` per line on stdout.
+`{"compound": f, "label": "..."}` per line on stdout. Speeds are texts per second over the
+median of --repeat runs; Herald's include starting the process, and it scores on every core
+unless --herald-threads says otherwise (VADER is single-threaded Python).
 
 Herald's labels come from Herald itself (its thresholds are +-0.15); VADER's use VADER's
 documented +-0.05 unless --vader-threshold says otherwise.
@@ -19,6 +21,7 @@ documented +-0.05 unless --vader-threshold says otherwise.
 Usage:
   python compare.py --herald "target/release/herald" tests/data/workplace_comments.tsv \
       vaderSentiment-3.3.2.tar.gz [--split all|dev|test] [--no-vader] [--vader-threshold T]
+      [--repeat N] [--herald-threads N]
 """
 import argparse
 import io
@@ -26,6 +29,7 @@ import json
 import math
 import os
 import shlex
+import statistics
 import subprocess
 import sys
 import tarfile
@@ -142,25 +146,32 @@ def vader_label(c, pos=0.05, neg=-0.05):
     return "positive" if c >= pos else "negative" if c <= neg else "neutral"
 
 
-def score_vader(texts, threshold=0.05):
+def timed(run, repeat):
+    """Runs `run` `repeat` times; returns its last result and the median wall time."""
+    times = []
+    for _ in range(max(1, repeat)):
+        t0 = time.perf_counter()
+        result = run()
+        times.append(time.perf_counter() - t0)
+    return result, statistics.median(times)
+
+
+def score_vader(texts, threshold=0.05, repeat=1):
     from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
     analyzer = SentimentIntensityAnalyzer()  # construction (lexicon load) is not timed
-    t0 = time.perf_counter()
-    comps = [analyzer.polarity_scores(t)["compound"] for t in texts]
-    dt = time.perf_counter() - t0
+    comps, dt = timed(lambda: [analyzer.polarity_scores(t)["compound"] for t in texts], repeat)
     return comps, [vader_label(c, threshold, -threshold) for c in comps], dt
 
 
-def score_herald(cmd, texts):
-    argv = shlex.split(cmd) + ["sentiment"]
+def score_herald(cmd, texts, threads=None, repeat=1):
+    # Timed as a user runs it: process start-up, lexicon load, scoring and output.
+    argv = shlex.split(cmd) + ["sentiment"] + (["--threads", str(threads)] if threads else [])
     data = ("\n".join(texts) + "\n").encode("utf-8")
-    t0 = time.perf_counter()
     try:
-        proc = subprocess.run(argv, input=data, capture_output=True, check=False)
+        proc, dt = timed(lambda: subprocess.run(argv, input=data, capture_output=True, check=False), repeat)
     except FileNotFoundError:
         sys.exit(f"cannot run {argv[0]!r}: build Herald first (cargo build --release)")
-    dt = time.perf_counter() - t0
     if proc.returncode != 0:
         sys.exit(f"herald failed ({proc.returncode}): {proc.stderr.decode(errors='replace')}")
     out = [json.loads(l) for l in proc.stdout.decode("utf-8").splitlines() if l.strip()]
@@ -174,6 +185,10 @@ def main():
     ap.add_argument("datasets", nargs="+")
     ap.add_argument("--herald", help="command that runs Herald's binary (\"sentiment\" is appended)")
     ap.add_argument("--no-vader", action="store_true")
+    ap.add_argument("--herald-threads", type=int, metavar="N",
+                    help="passed to `herald sentiment --threads` (default: one thread per core)")
+    ap.add_argument("--repeat", type=int, default=5, metavar="N",
+                    help="time each scorer N times on each set and report the median (default 5)")
     ap.add_argument("--split", choices=("all", "dev", "test"), default="all")
     ap.add_argument("--vader-threshold", type=float, default=0.05, metavar="T",
                     help="VADER labels: compound >= T positive, <= -T negative (default: VADER's own 0.05)")
@@ -194,9 +209,9 @@ def main():
             texts = [r[2] for r in rows]
             scorers = []
             if not args.no_vader:
-                scorers.append(("VADER 3.3.2", score_vader(texts, args.vader_threshold)))
+                scorers.append(("VADER 3.3.2", score_vader(texts, args.vader_threshold, args.repeat)))
             if args.herald:
-                scorers.append(("Herald", score_herald(args.herald, texts)))
+                scorers.append(("Herald", score_herald(args.herald, texts, args.herald_threads, args.repeat)))
             for sname, (comps, labels, dt) in scorers:
                 acc = sum(g == p for g, p in zip(gold, labels)) / len(gold)
                 table.append((name, len(rows), sname, pearson(comps, ratings), macro_f1(gold, labels),

@@ -58,7 +58,11 @@ win over the file. See docs/herald.toml.example.")]
     Reindex,
     /// Score texts for sentiment: one text per line on standard input, one JSON object per line out
     /// ({"compound": -1..1, "label": "negative|neutral|positive"}); offline, the scorer comments get.
-    Sentiment,
+    Sentiment {
+        /// Scoring threads [default: one per core].
+        #[arg(long, value_parser = clap::value_parser!(u16).range(1..))]
+        threads: Option<u16>,
+    },
     /// Fill an empty library with realistic demo content, demo employees, lists and a draft spotlight.
     Demo {
         /// How many collateral items to generate.
@@ -151,6 +155,10 @@ pub enum TokenCommand {
 
 pub fn run(cli: Cli) -> ExitCode {
     init_tracing();
+    // Pure CPU work that is often piped: no async runtime (and its threads) to start.
+    if let Command::Sentiment { threads } = cli.command {
+        return report(sentiment(threads));
+    }
     let runtime = match tokio::runtime::Runtime::new() {
         Ok(runtime) => runtime,
         Err(err) => {
@@ -158,7 +166,11 @@ pub fn run(cli: Cli) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    match runtime.block_on(dispatch(cli)) {
+    report(runtime.block_on(dispatch(cli)))
+}
+
+fn report(result: anyhow::Result<ExitCode>) -> ExitCode {
+    match result {
         Ok(code) => code,
         Err(err) => {
             eprintln!("error: {err:#}");
@@ -173,18 +185,16 @@ fn init_tracing() {
     let _ = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).try_init();
 }
 
-/// Streams standard input to standard output, a line at a time, so it works
-/// on files of any size and in pipelines.
-fn sentiment() -> anyhow::Result<ExitCode> {
-    use std::io::{BufRead, Write};
-    let stdin = std::io::stdin();
-    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-    for line in stdin.lock().lines() {
-        let line = line.context("reading standard input (it must be UTF-8 text)")?;
-        let scored = crate::sentiment::score(&line);
-        writeln!(out, "{{\"compound\":{:.4},\"label\":\"{}\"}}", scored.compound, scored.label.as_str())?;
-    }
-    out.flush()?;
+/// Streams standard input to standard output in batches scored on every core, so it
+/// works on files of any size and in pipelines.
+fn sentiment(threads: Option<u16>) -> anyhow::Result<ExitCode> {
+    let threads = match threads {
+        Some(n) => usize::from(n),
+        None => std::thread::available_parallelism().map_or(1, |n| n.get()),
+    };
+    let out = std::io::BufWriter::new(std::io::stdout().lock());
+    crate::sentiment::score_lines(std::io::stdin().lock(), out, threads)
+        .context("scoring standard input (it must be UTF-8 text, one text per line)")?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -217,7 +227,7 @@ async fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
             import_collateral(load_config(&cli, None)?, path, owner.as_deref()).await
         }
         Command::Reindex => reindex(load_config(&cli, None)?).await,
-        Command::Sentiment => sentiment(),
+        Command::Sentiment { threads } => sentiment(*threads),
         Command::Demo { collateral, seed, people, events } => demo(load_config(&cli, None)?, *collateral, *seed, *people, *events).await,
         Command::Token(TokenCommand::Create { email, name }) => {
             let db = connect_migrated(&load_config(&cli, None)?).await?;

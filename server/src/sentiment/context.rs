@@ -5,6 +5,42 @@ use std::ops::Range;
 
 use super::Doc;
 
+/// Words that the text-wide rules look for, classified once per word (see
+/// [`super::lexicon::Lexical`]) instead of compared as strings at every token.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Cue {
+    None,
+    /// "but", "however": the clause after carries the judgement.
+    Contrast,
+    /// "old", "previous": the past is being praised...
+    Past,
+    /// "new", "now", "than": ...or not any more.
+    Present,
+    /// "better", "easier": the comparatives of nostalgia.
+    Comparative,
+    /// "love", "enjoy": ironic before "finding out", "how", "being" and bad news.
+    Enjoy,
+}
+
+/// The words of each [`Cue`].
+#[rustfmt::skip]
+const CUES: &[(Cue, &[&str])] = &[
+    (Cue::Contrast, &["but", "however"]),
+    (Cue::Past, &["old", "previous", "former", "original"]),
+    (Cue::Present, &["new", "now", "current", "than"]),
+    (Cue::Comparative, &[
+        "better", "easier", "nicer", "faster", "simpler", "clearer", "cheaper", "fairer",
+        "superior",
+    ]),
+    (Cue::Enjoy, &["love", "loving", "enjoy", "adore"]),
+];
+
+/// Every cue word with its cue.
+pub(crate) fn cue_words() -> impl Iterator<Item = (&'static str, Cue)> {
+    CUES.iter()
+        .flat_map(|(cue, words)| words.iter().map(move |w| (*w, *cue)))
+}
+
 /// Irony: praise followed by bad news is read as its negative, slightly weakened.
 const IRONY: f64 = -0.8;
 
@@ -114,8 +150,7 @@ pub(crate) fn irony(doc: &Doc, ranges: &[Range<usize>], vals: &mut [f64]) {
     }
     // "love finding out ...", "love how ...": enjoyment of something bad is ironic.
     for i in 0..n.saturating_sub(1) {
-        let w = doc.word(i);
-        if matches!(w, "love" | "loving" | "enjoy" | "adore") && vals[i] > 0.0 {
+        if doc.facts(i).cue == Cue::Enjoy && vals[i] > 0.0 {
             let next = doc.word(i + 1);
             if matches!(
                 next,
@@ -139,15 +174,10 @@ pub(crate) fn nostalgia(doc: &Doc, ranges: &[Range<usize>], vals: &mut [f64]) {
     for r in ranges {
         let mut past = false;
         for k in r.clone() {
-            match doc.word(k) {
-                "old" | "previous" | "former" | "original" => past = true,
-                "new" | "now" | "current" | "than" => past = false,
-                "better" | "easier" | "nicer" | "faster" | "simpler" | "clearer" | "cheaper"
-                | "fairer" | "superior"
-                    if past && vals[k] > 0.0 =>
-                {
-                    vals[k] = -vals[k] * 0.8;
-                }
+            match doc.facts(k).cue {
+                Cue::Past => past = true,
+                Cue::Present => past = false,
+                Cue::Comparative if past && vals[k] > 0.0 => vals[k] = -vals[k] * 0.8,
                 _ => {}
             }
         }

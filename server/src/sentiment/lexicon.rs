@@ -2,16 +2,68 @@
 //! positive) scale, written for employee comments (general English, workplace and HR terms,
 //! slang, emoticons, emoji and a few idioms).
 //!
-//! The lists are plain `word valence` text, parsed once into hash maps on first use.
+//! The lists are plain `word valence` text, parsed on first use into one hash map that
+//! also knows each word's part in the rules (idioms it opens, negator, degree word, cue),
+//! so that scoring looks every token up once.
 
-use std::collections::HashMap;
+use std::cell::RefCell;
 use std::sync::LazyLock;
 
-use super::Doc;
+use rustc_hash::FxHashMap as HashMap;
 
-/// Single words, emoticons and emoji with their valence.
-static WORDS: LazyLock<HashMap<&'static str, f64>> = LazyLock::new(|| {
-    let mut map = HashMap::with_capacity(3500);
+use super::context::{self, Cue};
+use super::inflect::inflected;
+use super::{rules, Doc};
+
+/// A multi-word expression: the words after the first, and the valence of the whole.
+pub(crate) type Phrase = (Vec<&'static str>, f64);
+
+/// What the rules need to know about a word, whatever its neighbours.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Lexical {
+    /// Lexicon valence (through a stem for inflected forms); 0 when unlisted.
+    pub valence: f64,
+    /// Idioms the word opens, longest first.
+    pub phrases: &'static [Phrase],
+    /// Strength as a degree modifier ("very", "slightly"), if it is one.
+    pub booster: Option<f64>,
+    /// Whether it flips what follows ("not", "never", "isn't").
+    pub negator: bool,
+    /// Its part in the text-wide rules, if any.
+    pub cue: Cue,
+}
+
+impl Lexical {
+    /// An unremarkable word, or a position past the end of the text.
+    pub const NONE: Lexical = Lexical {
+        valence: 0.0,
+        phrases: &[],
+        booster: None,
+        negator: false,
+        cue: Cue::None,
+    };
+}
+
+/// A word the lexicon or the rules know.
+struct Entry {
+    /// Its valence as listed, when it is listed as a word, emoticon or emoji.
+    listed: Option<f64>,
+    /// The facts returned for it (phrases aside).
+    facts: Lexical,
+    /// Phrases it opens, longest first so the longest match wins.
+    phrases: Vec<Phrase>,
+}
+
+impl Default for Entry {
+    fn default() -> Self {
+        Entry { listed: None, facts: Lexical::NONE, phrases: Vec::new() }
+    }
+}
+
+static ENTRIES: LazyLock<HashMap<&'static str, Entry>> = LazyLock::new(build_entries);
+
+fn build_entries() -> HashMap<&'static str, Entry> {
+    let mut listed: HashMap<&'static str, f64> = HashMap::with_capacity_and_hasher(3800, Default::default());
     for list in [
         GENERAL_POSITIVE,
         GENERAL_NEGATIVE,
@@ -22,31 +74,95 @@ static WORDS: LazyLock<HashMap<&'static str, f64>> = LazyLock::new(|| {
         EMOJI,
         NEUTRAL,
     ] {
-        for (word, valence) in entries(list) {
-            map.insert(word, valence);
-        }
+        listed.extend(entries(list));
     }
-    map
-});
-
-/// A multi-word expression: the words after the first, and the valence of the whole.
-type Phrase = (Vec<&'static str>, f64);
-
-/// Phrases indexed by their first word, longest first so the longest match wins.
-static PHRASE_INDEX: LazyLock<HashMap<&'static str, Vec<Phrase>>> = LazyLock::new(|| {
-    let mut map: HashMap<&'static str, Vec<Phrase>> = HashMap::new();
+    let mut map: HashMap<&'static str, Entry> = HashMap::with_capacity_and_hasher(4000, Default::default());
+    for (&word, &valence) in &listed {
+        map.entry(word).or_default().listed = Some(valence);
+    }
     for (phrase, valence) in entries(PHRASES) {
         let mut words = phrase.split('_');
         let Some(first) = words.next() else { continue };
         map.entry(first)
             .or_default()
+            .phrases
             .push((words.collect(), valence));
     }
-    for list in map.values_mut() {
-        list.sort_by_key(|p| std::cmp::Reverse(p.0.len()));
+    for (word, strength) in rules::degree_words() {
+        map.entry(word).or_default().facts.booster.get_or_insert(strength);
+    }
+    for &word in rules::NEGATORS {
+        map.entry(word).or_default().facts.negator = true;
+    }
+    for (word, cue) in context::cue_words() {
+        let facts = &mut map.entry(word).or_default().facts;
+        if facts.cue == Cue::None {
+            facts.cue = cue;
+        }
+    }
+    let listed_valence = |w: &str| listed.get(w).copied();
+    for (word, entry) in &mut map {
+        entry.facts.valence = entry
+            .listed
+            .or_else(|| inflected(word, &listed_valence))
+            .unwrap_or(0.0);
+        entry.facts.negator |= rules::is_contracted_negation(word);
+        entry.phrases.sort_by_key(|p| std::cmp::Reverse(p.0.len()));
     }
     map
-});
+}
+
+/// Valence of the exact word as listed, without inflection fallbacks.
+fn exact(word: &str) -> Option<f64> {
+    ENTRIES.get(word).and_then(|e| e.listed)
+}
+
+/// Valence of a lower-cased word, trying a few English inflections when the exact form
+/// is not listed ("disappoints" -> "disappoint", "happily" -> "happy", "unhelpful").
+#[cfg(test)]
+fn valence(word: &str) -> Option<f64> {
+    exact(word).or_else(|| inflected(word, &exact))
+}
+
+/// A token's lexicon facts: its valence (with inflection fallbacks; 0 when unlisted),
+/// the idioms it may open and its part in the rules.
+pub(crate) fn lookup(word: &str) -> Lexical {
+    if let Some(entry) = ENTRIES.get(word) {
+        return Lexical { phrases: &entry.phrases, ..entry.facts };
+    }
+    Lexical {
+        valence: inflected_memo(word),
+        negator: rules::is_contracted_negation(word),
+        ..Lexical::NONE
+    }
+}
+
+/// Unlisted words this thread has seen, with their valence through a stem (0 when none).
+/// Comments share most of their words, and a word can cost twenty stem lookups.
+const MEMO_WORDS: usize = 50_000;
+
+thread_local! {
+    static MEMO: RefCell<HashMap<Box<str>, f64>> =
+        RefCell::new(HashMap::with_capacity_and_hasher(8192, Default::default()));
+}
+
+fn inflected_memo(word: &str) -> f64 {
+    // Short words have no inflections to try, and long ones rarely repeat.
+    if word.len() < 4 || word.len() > 24 {
+        return inflected(word, &exact).unwrap_or(0.0);
+    }
+    MEMO.with_borrow_mut(|memo| {
+        if let Some(&v) = memo.get(word) {
+            return v;
+        }
+        let v = inflected(word, &exact).unwrap_or(0.0);
+        if memo.len() >= MEMO_WORDS {
+            memo.clear();
+        }
+        memo.insert(word.into(), v);
+        v
+    })
+}
 
 /// Parses a `word valence word valence ...` list; malformed pairs are skipped (a unit
 /// test checks there are none).
@@ -61,147 +177,9 @@ fn entries(list: &'static str) -> impl Iterator<Item = (&'static str, f64)> {
     })
 }
 
-/// Valence of a lower-cased word, trying a few English inflections when the exact form
-/// is not listed ("disappoints" -> "disappoint", "happily" -> "happy", "unhelpful").
-pub(crate) fn valence(word: &str) -> Option<f64> {
-    let words = &*WORDS;
-    if let Some(&v) = words.get(word) {
-        return Some(v);
-    }
-    if word.len() < 4 || !word.is_ascii() {
-        return None;
-    }
-    let stem_lookup = |stem: &str| -> Option<f64> {
-        if stem.len() >= 3 {
-            words.get(stem).copied()
-        } else {
-            None
-        }
-    };
-    // Possessive and plural/third person.
-    let bare = word.strip_suffix("'s").unwrap_or(word);
-    if bare.len() != word.len() {
-        if let Some(v) = stem_lookup(bare) {
-            return Some(v);
-        }
-    }
-    // Letter repetition for emphasis ("soooo good", "greaaat"): squeeze runs of 3+.
-    if has_triple(word) {
-        let mut squeezed = String::with_capacity(word.len());
-        let mut last = '\0';
-        let mut run = 0;
-        for ch in word.chars() {
-            run = if ch == last { run + 1 } else { 1 };
-            last = ch;
-            if run <= 2 {
-                squeezed.push(ch);
-            }
-        }
-        return valence(&squeezed).or_else(|| {
-            // "goood" -> "good" already; "niiice" needs single letters.
-            let mut single = String::with_capacity(squeezed.len());
-            let mut prev = '\0';
-            for ch in squeezed.chars() {
-                if ch != prev {
-                    single.push(ch);
-                }
-                prev = ch;
-            }
-            words.get(single.as_str()).copied()
-        });
-    }
-    for (suffix, replacement) in SUFFIXES {
-        if let Some(stem) = word.strip_suffix(suffix) {
-            // "-es" only after sibilants and "o" ("bosses", "goes"), never "dudes" -> "dud".
-            if suffix == "es" && !stem.ends_with(['s', 'x', 'z', 'o', 'h']) {
-                continue;
-            }
-            let mut buf = [0u8; 40];
-            if let Some(candidate) = join(&mut buf, stem, replacement) {
-                if let Some(v) = stem_lookup(candidate) {
-                    return Some(v);
-                }
-            }
-            // Doubled consonant before -ing/-ed ("cutting", "stopped").
-            let b = stem.as_bytes();
-            if replacement.is_empty() && b.len() >= 3 && b[b.len() - 1] == b[b.len() - 2] {
-                if let Some(v) = stem_lookup(&stem[..stem.len() - 1]) {
-                    return Some(v);
-                }
-            }
-        }
-    }
-    // "un-" turns a positive quality into its lack ("unhelpful", "unimpressive").
-    if let Some(stem) = word.strip_prefix("un") {
-        if let Some(v) = valence(stem) {
-            if v > 0.0 {
-                return Some(-0.8 * v);
-            }
-        }
-    }
-    // "pain-free", "stress-free": the absence of something bad is good.
-    if let Some(stem) = word.strip_suffix("-free") {
-        return valence(stem).filter(|v| *v < 0.0).map(|v| -0.8 * v);
-    }
-    // Hyphenated compounds: the strongest part speaks for the whole ("ill-timed").
-    // Phrasal nouns ("mock-up", "check-in") are not judged by their verb.
-    let particle = word.rsplit('-').next().is_some_and(|last| {
-        matches!(
-            last,
-            "up" | "ups" | "in" | "ins" | "out" | "outs" | "off" | "offs" | "on" | "ons"
-        )
-    });
-    if word.contains('-') && !particle {
-        return word
-            .split('-')
-            .filter_map(|part| words.get(part).copied())
-            .max_by(|a, b| a.abs().total_cmp(&b.abs()));
-    }
-    None
-}
-
-/// Inflection endings tried in order, with what replaces them.
-const SUFFIXES: [(&str, &str); 18] = [
-    ("iest", "y"),
-    ("ier", "y"),
-    ("ily", "y"),
-    ("ied", "y"),
-    ("ies", "y"),
-    ("ably", "able"),
-    ("ibly", "ible"),
-    ("ness", ""),
-    ("ing", ""),
-    ("ing", "e"),
-    ("ed", ""),
-    ("ed", "e"),
-    ("ly", ""),
-    ("es", ""),
-    ("s", ""),
-    ("est", ""),
-    ("er", ""),
-    ("r", ""),
-];
-
-/// Concatenates `stem` and `tail` into `buf` without allocating.
-fn join<'a>(buf: &'a mut [u8; 40], stem: &str, tail: &str) -> Option<&'a str> {
-    let len = stem.len() + tail.len();
-    if len > buf.len() {
-        return None;
-    }
-    buf[..stem.len()].copy_from_slice(stem.as_bytes());
-    buf[stem.len()..len].copy_from_slice(tail.as_bytes());
-    std::str::from_utf8(&buf[..len]).ok()
-}
-
-fn has_triple(word: &str) -> bool {
-    let b = word.as_bytes();
-    b.windows(3)
-        .any(|w| w[0] == w[1] && w[1] == w[2] && w[0].is_ascii_alphabetic())
-}
-
 /// Longest phrase starting at token `i`: (number of tokens, valence).
 pub(crate) fn phrase_at(doc: &Doc, i: usize) -> Option<(usize, f64)> {
-    let candidates = PHRASE_INDEX.get(doc.word(i))?;
+    let candidates = doc.facts(i).phrases;
     let sentence = doc.tokens.get(i)?.sentence;
     'phrases: for (rest, valence) in candidates {
         for (k, want) in rest.iter().enumerate() {
@@ -218,7 +196,7 @@ pub(crate) fn phrase_at(doc: &Doc, i: usize) -> Option<(usize, f64)> {
 
 /// Whether a whitespace-separated chunk is a known emoticon such as ":-)" or "<3".
 pub(crate) fn is_emoticon(chunk: &str) -> bool {
-    chunk.len() <= 6 && !chunk.chars().all(char::is_alphanumeric) && WORDS.contains_key(chunk)
+    chunk.len() <= 6 && !chunk.chars().all(char::is_alphanumeric) && exact(chunk).is_some()
 }
 
 /// Whether `ch` is a pictographic emoji (skin-tone modifiers and joiners are not).

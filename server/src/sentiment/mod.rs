@@ -14,11 +14,15 @@
 //! No network, no model files, no dependencies beyond `std`. `bench/sentiment/` compares it
 //! with VADER on human-rated sentences.
 
+mod batch;
 mod context;
+mod inflect;
 mod lexicon;
 mod rules;
 
 use std::fmt;
+
+pub use batch::score_lines;
 
 /// Normalisation constant of the compound score: `x / sqrt(x² + ALPHA)`.
 const ALPHA: f64 = 15.0;
@@ -145,6 +149,9 @@ pub(crate) struct SentenceInfo {
 /// Tokenised text: a single lower-cased buffer plus token ranges into it.
 pub(crate) struct Doc {
     lower: String,
+    /// Lexicon facts of every token (valence, idioms, negator, booster), looked up once:
+    /// the rules consult a word's neighbours many times.
+    lexical: Vec<lexicon::Lexical>,
     pub tokens: Vec<Token>,
     pub sentences: Vec<SentenceInfo>,
     /// Capitalised tokens mean emphasis (they stand out, or the text is a short shout).
@@ -152,6 +159,16 @@ pub(crate) struct Doc {
 }
 
 impl Doc {
+    /// Lexicon valence of token `i` before any rule; 0 when unlisted or out of range.
+    pub fn lexical(&self, i: usize) -> f64 {
+        self.facts(i).valence
+    }
+
+    /// What the lexicon says of token `i` (nothing when out of range).
+    pub(crate) fn facts(&self, i: usize) -> &lexicon::Lexical {
+        self.lexical.get(i).unwrap_or(&lexicon::Lexical::NONE)
+    }
+
     /// Lower-cased text of token `i`; empty when out of range.
     pub fn word(&self, i: usize) -> &str {
         match self.tokens.get(i) {
@@ -163,18 +180,28 @@ impl Doc {
     fn parse(text: &str) -> Doc {
         let mut doc = Doc {
             lower: String::with_capacity(text.len()),
+            lexical: Vec::new(),
             tokens: Vec::with_capacity(text.len() / 5 + 1),
             sentences: vec![SentenceInfo::default()],
             mixed_caps: false,
         };
         let (mut any_caps, mut any_lower_word) = (false, false);
-        for chunk in text.split_whitespace() {
-            doc.push_chunk(chunk, &mut any_caps, &mut any_lower_word);
+        if text.is_ascii() {
+            for chunk in text.split_ascii_whitespace() {
+                doc.push_chunk(chunk, &mut any_caps, &mut any_lower_word);
+            }
+        } else {
+            for chunk in text.split_whitespace() {
+                doc.push_chunk(chunk, &mut any_caps, &mut any_lower_word);
+            }
         }
         // Capitals are emphasis when they stand out from lower-case words, or in a short
         // shout ("GREAT!"); a long text in capitals is just written with caps lock.
         let words = doc.tokens.iter().filter(|t| !t.symbol).count();
         doc.mixed_caps = any_caps && (any_lower_word || words <= 3);
+        doc.lexical = (0..doc.tokens.len())
+            .map(|i| lexicon::lookup(doc.word(i)))
+            .collect();
         doc
     }
 
@@ -184,6 +211,16 @@ impl Doc {
 
     /// Splits one whitespace-separated chunk into word and emoji tokens.
     fn push_chunk(&mut self, chunk: &str, any_caps: &mut bool, any_lower_word: &mut bool) {
+        // Most chunks are a plain word, perhaps closing a clause or sentence ("good,").
+        let bytes = chunk.as_bytes();
+        let word_len = bytes.iter().position(|b| !b.is_ascii_alphanumeric()).unwrap_or(bytes.len());
+        if word_len > 0 && bytes[word_len..].iter().all(|b| matches!(b, b'.' | b',' | b'!' | b'?')) {
+            self.push_word(&chunk[..word_len], any_caps, any_lower_word);
+            for &b in &bytes[word_len..] {
+                self.punctuation(char::from(b));
+            }
+            return;
+        }
         // Text that went through an HTML form may arrive escaped ("&lt;3", "AT&amp;T").
         if chunk.contains('&') && chunk.contains(';') {
             let decoded = decode_entities(chunk);
@@ -289,26 +326,14 @@ impl Doc {
 
     fn push_word(&mut self, word: &str, any_caps: &mut bool, any_lower_word: &mut bool) {
         let start = self.lower.len();
-        let (mut upper, mut lower) = (0usize, 0usize);
-        let (mut run, mut last, mut stretched) = (0u32, '\0', false);
-        for ch in word.chars() {
-            run = if ch == last { run + 1 } else { 1 };
-            last = ch;
-            stretched |= run >= 3 && ch.is_alphabetic();
-            if ch.is_uppercase() {
-                upper += 1;
-            } else if ch.is_lowercase() {
-                lower += 1;
-            }
-            // Curly apostrophes are folded so "don’t" matches "don't".
-            if ch == '\u{2019}' {
-                self.lower.push('\'');
-            } else if ch.is_ascii() {
-                self.lower.push(ch.to_ascii_lowercase());
-            } else {
-                self.lower.extend(ch.to_lowercase());
-            }
-        }
+        let shape = if word.is_ascii() {
+            self.lower.push_str(word);
+            self.lower[start..].make_ascii_lowercase();
+            WordShape::of_ascii(word.as_bytes())
+        } else {
+            self.push_lower_unicode(word)
+        };
+        let WordShape { upper, lower, stretched } = shape;
         // Two-letter capitals are mostly acronyms (HR, IT, OK), not shouting.
         let caps = upper >= 3 && lower == 0;
         if caps {
@@ -327,6 +352,56 @@ impl Doc {
             symbol: false,
             stretched,
         });
+    }
+}
+
+/// Letter case and emphasis of one word.
+#[derive(Default)]
+struct WordShape {
+    upper: usize,
+    lower: usize,
+    /// A letter repeated three or more times in a row.
+    stretched: bool,
+}
+
+impl WordShape {
+    /// The common case, a byte at a time.
+    fn of_ascii(word: &[u8]) -> WordShape {
+        let mut shape = WordShape::default();
+        let (mut run, mut last) = (0u32, 0u8);
+        for &b in word {
+            run = if b == last { run + 1 } else { 1 };
+            last = b;
+            shape.stretched |= run >= 3 && b.is_ascii_alphabetic();
+            shape.upper += usize::from(b.is_ascii_uppercase());
+            shape.lower += usize::from(b.is_ascii_lowercase());
+        }
+        shape
+    }
+}
+
+impl Doc {
+    /// Appends the lower-cased form of a non-ASCII word and returns its shape.
+    fn push_lower_unicode(&mut self, word: &str) -> WordShape {
+        let mut shape = WordShape::default();
+        let (mut run, mut last) = (0u32, '\0');
+        for ch in word.chars() {
+            run = if ch == last { run + 1 } else { 1 };
+            last = ch;
+            shape.stretched |= run >= 3 && ch.is_alphabetic();
+            if ch.is_uppercase() {
+                shape.upper += 1;
+            } else if ch.is_lowercase() {
+                shape.lower += 1;
+            }
+            // Curly apostrophes are folded so "don’t" matches "don't".
+            if ch == '\u{2019}' {
+                self.lower.push('\'');
+            } else {
+                self.lower.extend(ch.to_lowercase());
+            }
+        }
+        shape
     }
 }
 

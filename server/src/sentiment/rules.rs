@@ -4,7 +4,7 @@
 //!
 //! The constants are this module's own estimates on the -4..4 valence scale.
 
-use super::context::{breaks_object, irony, is_determiner, is_removal, nostalgia};
+use super::context::{breaks_object, irony, is_determiner, is_removal, nostalgia, Cue};
 use super::lexicon;
 use super::Doc;
 
@@ -29,45 +29,55 @@ const QUESTION_DAMP: f64 = 0.2;
 /// How many words back negators and boosters reach.
 const REACH: usize = 3;
 
-/// Degree modifiers and their strength (positive boosts, negative dampens).
+/// Degree words that strengthen the word after them ("very good").
 #[rustfmt::skip]
-fn booster(word: &str) -> Option<f64> {
-    let b = match word {
-        "absolutely" | "amazingly" | "awfully" | "completely" | "considerably" | "decidedly"
-        | "deeply" | "enormously" | "entirely" | "especially" | "exceptionally" | "extremely"
-        | "fully" | "greatly" | "highly" | "hugely" | "incredibly" | "intensely" | "majorly"
-        | "particularly" | "purely" | "really" | "remarkably" | "so" | "soo" | "sooo"
-        | "substantially" | "thoroughly" | "totally" | "tremendously" | "truly" | "utterly"
-        | "very" | "super" | "insanely" | "ridiculously" | "unbelievably" | "terribly"
-        | "seriously" | "genuinely" | "immensely" | "exceedingly" | "wildly" | "massively"
-        | "freaking" | "frickin" | "fricking" | "damn" | "darn" | "bloody" | "hella" | "mega"
-        | "uber" | "too" | "such" | "most" | "much" | "way" | "sooooo" | "soooo" | "real"
-        | "crazy" | "profoundly" | "strikingly" | "exceptional" | "fucking" | "effing"
-        | "veeery" | "veery" | "mighty" | "dead" | "beyond" | "ever" | "certainly"
-        | "definitely" | "downright" | "overly" => BOOST,
-        "more" | "quite" | "pretty" | "fairly" | "rather" | "even" | "far" | "all" => BOOST * 0.6,
-        "almost" | "barely" | "kinda" | "kindof" | "less" | "little" | "marginally"
-        | "occasionally" | "partly" | "scarcely" | "slightly" | "somewhat" | "sorta" | "sortof"
-        | "mildly" | "moderately" | "relatively" | "reasonably" | "bit" | "mostly" | "nearly"
-        | "sometimes" | "semi" | "possibly" | "maybe" | "perhaps" | "probably" | "arguably"
-        | "supposedly" | "allegedly" | "seemingly" => -BOOST,
-        _ => return None,
-    };
-    Some(b)
+const BOOSTERS: &[&str] = &[
+    "absolutely", "amazingly", "awfully", "completely", "considerably", "decidedly", "deeply",
+    "enormously", "entirely", "especially", "exceptionally", "extremely", "fully", "greatly",
+    "highly", "hugely", "incredibly", "intensely", "majorly", "particularly", "purely",
+    "really", "remarkably", "so", "soo", "sooo", "substantially", "thoroughly", "totally",
+    "tremendously", "truly", "utterly", "very", "super", "insanely", "ridiculously",
+    "unbelievably", "terribly", "seriously", "genuinely", "immensely", "exceedingly", "wildly",
+    "massively", "freaking", "frickin", "fricking", "damn", "darn", "bloody", "hella", "mega",
+    "uber", "too", "such", "most", "much", "way", "sooooo", "soooo", "real", "crazy",
+    "profoundly", "strikingly", "exceptional", "fucking", "effing", "veeery", "veery",
+    "mighty", "dead", "beyond", "ever", "certainly", "definitely", "downright", "overly",
+];
+
+/// Degree words that strengthen a little ("quite good").
+const MILD_BOOSTERS: &[&str] = &["more", "quite", "pretty", "fairly", "rather", "even", "far", "all"];
+
+/// Degree words that weaken the word after them ("slightly annoying").
+#[rustfmt::skip]
+const DAMPENERS: &[&str] = &[
+    "almost", "barely", "kinda", "kindof", "less", "little", "marginally", "occasionally",
+    "partly", "scarcely", "slightly", "somewhat", "sorta", "sortof", "mildly", "moderately",
+    "relatively", "reasonably", "bit", "mostly", "nearly", "sometimes", "semi", "possibly",
+    "maybe", "perhaps", "probably", "arguably", "supposedly", "allegedly", "seemingly",
+];
+
+/// Degree words with their strength (positive boosts, negative dampens); a word listed
+/// twice keeps its first strength.
+pub(crate) fn degree_words() -> impl Iterator<Item = (&'static str, f64)> {
+    let strengths = [(BOOSTERS, BOOST), (MILD_BOOSTERS, BOOST * 0.6), (DAMPENERS, -BOOST)];
+    strengths
+        .into_iter()
+        .flat_map(|(words, strength)| words.iter().map(move |w| (*w, strength)))
 }
 
-/// Words that flip the polarity of what follows.
+/// Words that flip the polarity of what follows (with any word ending in "n't").
 #[rustfmt::skip]
-pub(crate) fn is_negator(word: &str) -> bool {
-    matches!(
-        word,
-        "not" | "no" | "never" | "none" | "nobody" | "nothing" | "neither" | "nor" | "nowhere"
-        | "without" | "cannot" | "cant" | "dont" | "doesnt" | "didnt" | "isnt" | "arent"
-        | "wasnt" | "werent" | "wont" | "wouldnt" | "shouldnt" | "couldnt" | "hasnt" | "havent"
-        | "hadnt" | "mustnt" | "aint" | "neednt" | "nope" | "nah" | "rarely" | "seldom"
-        | "hardly" | "lack" | "lacks" | "lacked" | "lacking" | "noone" | "nt" | "n't"
-        | "instead" | "neva" | "nvr"
-    ) || word.ends_with("n't")
+pub(crate) const NEGATORS: &[&str] = &[
+    "not", "no", "never", "none", "nobody", "nothing", "neither", "nor", "nowhere", "without",
+    "cannot", "cant", "dont", "doesnt", "didnt", "isnt", "arent", "wasnt", "werent", "wont",
+    "wouldnt", "shouldnt", "couldnt", "hasnt", "havent", "hadnt", "mustnt", "aint", "neednt",
+    "nope", "nah", "rarely", "seldom", "hardly", "lack", "lacks", "lacked", "lacking", "noone",
+    "nt", "n't", "instead", "neva", "nvr",
+];
+
+/// "isn't", "wouldn't": negations however they are spelled.
+pub(crate) fn is_contracted_negation(word: &str) -> bool {
+    word.ends_with("n't")
 }
 
 /// Words after which "like" is a verb ("I like it"), not a preposition ("looks like rain").
@@ -90,7 +100,7 @@ fn base_valence(doc: &Doc, i: usize) -> (f64, usize) {
         return (v, len - 1);
     }
     let w = doc.word(i);
-    if is_negator(w) {
+    if doc.facts(i).negator {
         // A bare "No." / "nope" with nothing to negate is itself a refusal.
         let bare_refusal = matches!(w, "no" | "nope" | "nah")
             && !(1..=REACH).any(|d| {
@@ -99,27 +109,23 @@ fn base_valence(doc: &Doc, i: usize) -> (f64, usize) {
                     .get(j)
                     .is_some_and(|t| t.sentence == doc.tokens[i].sentence)
                     && !doc.tokens[j - 1].clause_end
-                    && lexicon::valence(doc.word(j)).is_some_and(|v| v != 0.0)
+                    && doc.lexical(j) != 0.0
             });
         return (if bare_refusal { -0.8 } else { 0.0 }, 0);
     }
-    if booster(w).is_some() {
+    if doc.facts(i).booster.is_some() {
         // "pretty horses": a degree word with nothing to modify keeps its own meaning.
         let next = doc.word(i + 1);
         // "damn damn damn": a repeated word is not modifying itself.
         let modifies = next != w
-            && (lexicon::valence(next).is_some_and(|v| v != 0.0) || booster(next).is_some());
-        let v = if modifies {
-            0.0
-        } else {
-            lexicon::valence(w).unwrap_or(0.0)
-        };
+            && (doc.lexical(i + 1) != 0.0 || doc.facts(i + 1).booster.is_some());
+        let v = if modifies { 0.0 } else { doc.lexical(i) };
         return (v, 0);
     }
     let v = match w {
         "like" | "likes" | "liked" => {
             if i > 0 && like_is_verb(doc.word(i - 1)) {
-                lexicon::valence(w).unwrap_or(0.0)
+                doc.lexical(i)
             } else {
                 0.0
             }
@@ -127,8 +133,8 @@ fn base_valence(doc: &Doc, i: usize) -> (f64, usize) {
         // "kind of", "sort of": hedges, not kindness.
         "kind" | "sort" if doc.word(i + 1) == "of" => 0.0,
         // "guilt free": the "free" belongs to the word before, which it reverses.
-        "free" if i > 0 && lexicon::valence(doc.word(i - 1)).is_some_and(|p| p < 0.0) => 0.0,
-        _ => lexicon::valence(w).unwrap_or(0.0),
+        "free" if i > 0 && doc.lexical(i - 1) < 0.0 => 0.0,
+        _ => doc.lexical(i),
     };
     if v < 0.0 && doc.word(i + 1) == "free" {
         return (-0.8 * v, 0);
@@ -175,14 +181,14 @@ fn modify(doc: &Doc, in_phrase: &[bool], i: usize, mut v: f64) -> (f64, Option<u
             object_run = false;
         }
         let decay = 1.0 - 0.05 * (d - 1) as f64;
-        if let Some(b) = booster(w) {
+        if let Some(b) = doc.facts(j).booster {
             let caps = if t.caps && doc.mixed_caps { 1.5 } else { 1.0 };
             v += sign * b * decay * caps;
         } else if multiword_dampener(doc, j) {
             v -= sign * BOOST * decay;
         }
         let next = doc.word(j + 1);
-        if is_negator(w) {
+        if doc.facts(j).negator {
             // "not only ... but", "no doubt", "never so good" and the "no" of "no one"
             // (counted at "one", which may be in reach when "no" is not) are not negations.
             let idiom = (w == "not" && next == "only")
@@ -257,7 +263,7 @@ fn is_interrogative(word: &str) -> bool {
 /// Weights clauses around "but"/"however": the second clause carries the judgement.
 fn contrast(doc: &Doc, vals: &mut [f64]) {
     // Only the first contrast counts, so clauses are not halved twice.
-    let Some(i) = (0..vals.len()).find(|&i| matches!(doc.word(i), "but" | "however")) else {
+    let Some(i) = (0..vals.len()).find(|&i| doc.facts(i).cue == Cue::Contrast) else {
         return;
     };
     let s = doc.tokens[i].sentence;

@@ -202,3 +202,31 @@ fn odd_input_does_not_panic() {
     let weird: String = (0u32..0x3000).filter_map(char::from_u32).collect();
     assert!(score(&weird).compound.is_finite());
 }
+
+#[test]
+fn rule_word_lists_do_not_overlap() {
+    // A word in two lists would silently take the first meaning.
+    let mut seen = std::collections::HashSet::new();
+    for (word, _) in rules::degree_words() {
+        assert!(seen.insert(word), "{word} is listed twice as a degree word");
+    }
+    let mut seen = std::collections::HashSet::new();
+    for (word, _) in context::cue_words() {
+        assert!(seen.insert(word), "{word} has two cues");
+    }
+    let mut seen = std::collections::HashSet::new();
+    for word in rules::NEGATORS {
+        assert!(seen.insert(word), "{word} is listed twice as a negator");
+    }
+}
+
+#[test]
+fn memoised_lookups_agree_with_fresh_ones() {
+    // The per-thread memo must not change a score: score twice, and on a new thread.
+    let text = "Unhelpfully slow, the disappointing rollout was frustratingly unclear";
+    let first = c(text);
+    assert_eq!(c(text), first);
+    let fresh = std::thread::spawn(move || c(text)).join().unwrap();
+    assert_eq!(fresh, first);
+    assert!(first < -0.5, "{first}");
+}
