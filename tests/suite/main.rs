@@ -26,6 +26,7 @@ mod reading;
 mod roles;
 mod library;
 mod moderation;
+mod privacy;
 mod attachments;
 mod spotlights;
 mod tracking;

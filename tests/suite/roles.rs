@@ -115,6 +115,8 @@ fn page_routes(target_user: i32) -> Vec<Case> {
         case(Method::GET, "/analytics/trends?period=month&ending=2026-10-31&format=csv", AtLeast(Role::HrLead), Body::Empty),
         case(Method::GET, "/analytics/trends.csv?period=week", AtLeast(Role::HrLead), Body::Empty),
         case(Method::POST, "/analytics/trends/email", AtLeast(Role::HrLead), Body::Form(vec![("frequency", "none".into())])),
+        case(Method::GET, "/analytics/privacy", AtLeast(Role::HrLead), Body::Empty),
+        case(Method::POST, "/analytics/privacy", AtLeast(Role::HrLead), Body::Form(vec![("individual_tracking", "off".into())])),
         case(Method::GET, "/inbox", staff, Body::Empty),
         case(Method::GET, "/inbox?view=all", staff, Body::Empty),
         case(Method::GET, "/inbox/teams", staff, Body::Empty),

@@ -207,10 +207,15 @@ async fn a_blast_reaches_each_person_once_personalised_with_every_link_tracked()
             assert!(body.contains("Dental plan 2027") || body.contains("Enrolment FAQ"), "{body}");
         }
     }
-    // HR sees who opened and visited.
+    // HR sees who opened and visited once an HR lead allows it, and not before.
     let hr = app.signed_in(Role::HrStaff).await;
     let page = app.get(&hr, &format!("/spotlights/{id}")).await.text().await.unwrap();
+    assert_eq!(page.matches("badge visited").count(), 0, "{page}");
+    assert!(page.contains("id=\"individual-hidden\""));
+    crate::privacy::set_individual_tracking(&app, true).await;
+    let page = app.get(&hr, &format!("/spotlights/{id}")).await.text().await.unwrap();
     assert_eq!(page.matches("badge visited").count(), 7, "every recipient followed their links");
+    assert!(!page.contains("id=\"individual-hidden\""));
 
     // A token with one character changed is a plain 404, never an error or a redirect.
     let token = sink.messages()[0].links().into_iter().find(|l| l.contains("/l/")).unwrap();
@@ -236,6 +241,7 @@ async fn the_sender_hears_when_an_invited_person_first_opens_the_spotlight() {
                       "collateral_ids": [item], "audience": {"emails": invited}, "notify_on_open": true}))
         .await;
     api.wait_for(id, "sent", 20).await;
+    crate::privacy::set_individual_tracking(&app, true).await;
     let recipient = herald::entities::recipient::Entity::find().filter(herald::entities::recipient::Column::AnnouncementId.eq(id as i32)).one(&app.state.db).await.unwrap().unwrap();
     let page = herald::spotlights::links::page_url(&app.state.tracking, "", recipient.id);
     let client = app.browser();
@@ -252,6 +258,30 @@ async fn the_sender_hears_when_an_invited_person_first_opens_the_spotlight() {
     .await;
     let text = std::fs::read_to_string(emails[0].path()).unwrap();
     assert!(text.contains("opened"), "{text}");
+}
+
+#[tokio::test]
+async fn without_individual_tracking_the_sender_is_not_told_of_opens() {
+    let app = TestApp::spawn().await;
+    let invited = people(&app, "quiet", 1, "Sales").await;
+    let item = published_item(&app, "Sick leave", "Ten days.").await;
+    let api = Api::new(&app).await;
+    let id = api
+        .blast(json!({"title": "Your question", "subject": "About sick leave", "template": "answer-to-your-question",
+                      "collateral_ids": [item], "audience": {"emails": invited}, "notify_on_open": true}))
+        .await;
+    api.wait_for(id, "sent", 20).await;
+    let recipient = herald::entities::recipient::Entity::find().filter(herald::entities::recipient::Column::AnnouncementId.eq(id as i32)).one(&app.state.db).await.unwrap().unwrap();
+    let page = herald::spotlights::links::page_url(&app.state.tracking, "", recipient.id);
+    let body = app.get(&app.browser(), &page).await.text().await.unwrap();
+    assert!(body.contains("HR sees only totals of opens and clicks"), "the reader is told: {body}");
+    // The visit is counted, but nobody is told who made it.
+    let visited = herald::entities::recipient::Entity::find_by_id(recipient.id).one(&app.state.db).await.unwrap().unwrap();
+    assert!(visited.first_visited_at.is_some());
+    assert!(herald::entities::notification::Entity::find().all(&app.state.db).await.unwrap().is_empty());
+    let hr = app.signed_in(Role::HrStaff).await;
+    let editor = app.get(&hr, "/spotlights/new").await.text().await.unwrap();
+    assert!(editor.contains("id=\"notify-needs-individual\""), "the editor says why");
 }
 
 #[tokio::test]

@@ -447,3 +447,44 @@ async fn a_followed_short_link_reaches_a_click_webhook_with_its_classification()
     assert!(data.iter().all(|d| d["announcement_id"] == id && d["channel"] == "teams"), "{data:?}");
     assert_eq!(data.iter().filter(|d| d["automated"] == true).count(), 1, "the preview bot is marked: {data:?}");
 }
+
+#[tokio::test]
+async fn webhook_events_name_the_recipient_only_with_individual_tracking() {
+    let app = TestApp::spawn().await;
+    let receiver = Receiver::start(0).await;
+    let admin = WebhookApi::new(&app, Role::Admin).await;
+    let (status, created) = admin.create(json!({"url": receiver.url, "events": ["visit"]})).await;
+    assert_eq!(status, 201, "{created}");
+    let invited = people(&app, "hooked", 2, "Ops").await;
+    let api = Api::new(&app).await;
+    let id = api.blast(json!({"title": "Hooks", "subject": "Hi", "template": "new-policy", "audience": {"emails": invited}})).await;
+    api.wait_for(id, "sent", 20).await;
+    let recipients = herald::entities::recipient::Entity::find()
+        .filter(herald::entities::recipient::Column::AnnouncementId.eq(id as i32))
+        .all(&app.state.db)
+        .await
+        .unwrap();
+    let visit = |n: usize| {
+        let page = herald::spotlights::links::page_url(&app.state.tracking, "", recipients[n].id);
+        let app = &app;
+        async move { assert_eq!(app.get(&app.browser(), &page).await.status(), 200) }
+    };
+    let visits = |count: usize| {
+        let receiver = &receiver;
+        eventually("visit events at the receiver", move || async move {
+            let accepted = receiver.accepted();
+            (accepted.len() == count).then(|| accepted.iter().map(|r| r.json()["data"].clone()).collect::<Vec<Value>>())
+        })
+    };
+
+    visit(0).await;
+    let data = visits(1).await;
+    assert_eq!(data[0]["announcement_id"], id);
+    assert_eq!(data[0]["recipient_id"], Value::Null, "off by default: {data:?}");
+
+    crate::privacy::set_individual_tracking(&app, true).await;
+    visit(1).await;
+    let data = visits(2).await;
+    let named: Vec<&Value> = data.iter().map(|d| &d["recipient_id"]).filter(|r| !r.is_null()).collect();
+    assert_eq!(named, vec![&json!(recipients[1].id)], "{data:?}");
+}

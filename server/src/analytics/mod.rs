@@ -7,12 +7,14 @@ mod dashboard;
 pub mod demo;
 pub mod engagement;
 pub mod figures;
+pub mod individual;
 pub mod key_phrases;
 pub mod item_reach;
 pub mod overview;
 mod overview_page;
 pub mod overview_sort;
 pub mod period;
+mod privacy_page;
 pub mod reading;
 pub mod rollups;
 pub mod svg;
@@ -38,4 +40,5 @@ pub fn router() -> Router<AppState> {
         .route("/analytics/trends", get(trends_pages::page))
         .route("/analytics/trends.csv", get(trends_pages::export))
         .route("/analytics/trends/email", post(trends_pages::choose_email))
+        .route("/analytics/privacy", get(privacy_page::page).post(privacy_page::save))
 }

@@ -39,6 +39,8 @@ pub struct SpotlightPage {
     pub feeling: Option<crate::comments::feelings::FeelingPanel>,
     /// Measures how long a recipient reads the portal's copy.
     pub read_beacon: Option<crate::analytics::reading::ReadBeacon>,
+    /// What HR can see of this reader's opens and clicks.
+    pub privacy_notice: String,
 }
 
 #[derive(askama::Template)]
@@ -90,6 +92,7 @@ impl SpotlightPage {
             thread: None,
             feeling: None,
             read_beacon: None,
+            privacy_notice: crate::analytics::individual::current(&state.db).await?.employee_notice(),
         })
     }
 }
@@ -108,7 +111,7 @@ async fn visitor(state: &AppState, token: &str) -> Result<(std::sync::Arc<recipi
 pub async fn show(State(state): State<AppState>, Path(token): Path<String>, client: Client, OptionalUser(auth): OptionalUser) -> Result<Html<String>> {
     let (recipient, announcement) = visitor(&state, &token).await?;
     let first = EventDraft::email(EventKind::Visit, &recipient, client).record(&state).await?;
-    if first && announcement.notify_on_open {
+    if first && announcement.notify_on_open && crate::analytics::individual::enabled(&state.db).await? {
         tell_sender(&state, &announcement, &recipient).await?;
     }
     let layout = auth.as_ref().map(Layout::for_user).unwrap_or_default();

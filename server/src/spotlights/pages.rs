@@ -73,6 +73,8 @@ struct EditorPage {
     /// Lists, departments, locations and roles to tick.
     groups: Vec<Group>,
     errors: Vec<String>,
+    /// Open notifications need individual-level tracking.
+    individual: bool,
 }
 
 pub struct Group {
@@ -133,6 +135,7 @@ async fn editor(state: &AppState, auth: &AuthSession, id: Option<i32>, raw: RawA
             group("Roles", "roles", Role::ALL.iter().map(|r| (r.as_str().to_owned(), r.label().to_owned())).collect(), &raw_audience.roles),
         ],
         errors,
+        individual: crate::analytics::individual::enabled(&state.db).await?,
     })
 }
 
@@ -218,6 +221,8 @@ struct ShowPage {
     reading: crate::analytics::reading::ReadBuckets,
     /// Who answers the questions under it.
     team: Vec<String>,
+    /// Whether an HR lead lets HR staff see who opened, visited and clicked.
+    individual: bool,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -232,7 +237,8 @@ pub async fn show(user: Require<HrStaff>, State(state): State<AppState>, Path(id
     let model = service::find(&state.db, id).await?;
     let template = templates::find(&state.db, model.template_id).await?;
     state.recorder.settled().await;
-    let everyone = status::recipients(&state.db, id, RECIPIENT_ROWS).await?;
+    let individual = crate::analytics::individual::enabled(&state.db).await?;
+    let everyone = status::recipients(&state.db, id, RECIPIENT_ROWS, individual).await?;
     let (skipped, recipients): (Vec<_>, Vec<_>) = everyone.into_iter().partition(|r| r.delivery == "skipped");
     let delivery = status::delivery(&state.db, id).await?;
     let flash = match query.flash.as_str() {
@@ -256,6 +262,7 @@ pub async fn show(user: Require<HrStaff>, State(state): State<AppState>, Path(id
         skipped,
         smtp: state.config.mail.uses_smtp(),
         flash,
+        individual,
         model,
     })
 }

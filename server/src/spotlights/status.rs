@@ -73,7 +73,9 @@ pub struct RecipientStatus {
     pub clicked_at: Option<DateTime<Utc>>,
 }
 
-pub async fn recipients(db: &DatabaseConnection, id: i32, limit: u64) -> Result<Vec<RecipientStatus>> {
+/// Recipients with their delivery status; their first open, visit and click only
+/// when `individual` (see [`crate::analytics::individual`]).
+pub async fn recipients(db: &DatabaseConnection, id: i32, limit: u64, individual: bool) -> Result<Vec<RecipientStatus>> {
     let people = recipient::Entity::find()
         .filter(recipient::Column::AnnouncementId.eq(id))
         .order_by_asc(recipient::Column::Id)
@@ -103,9 +105,9 @@ pub async fn recipients(db: &DatabaseConnection, id: i32, limit: u64) -> Result<
                 department: person.department,
                 delivery,
                 reason,
-                opened_at: person.first_opened_at,
-                visited_at: person.first_visited_at,
-                clicked_at: person.first_clicked_at,
+                opened_at: person.first_opened_at.filter(|_| individual),
+                visited_at: person.first_visited_at.filter(|_| individual),
+                clicked_at: person.first_clicked_at.filter(|_| individual),
             }
         })
         .collect())

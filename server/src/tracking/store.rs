@@ -367,7 +367,9 @@ async fn recount_first_click(txn: &DatabaseTransaction, recipient_id: i32) -> Re
 
 /// Queues the events webhooks subscribe to, in the same transaction (a
 /// no-op without subscribers).
+/// The recipient is named only when an HR lead allows individual-level tracking.
 async fn announce(txn: &DatabaseTransaction, events: &[&NewEvent], verdicts: &[Verdict], keep: &[bool]) -> Result<(), sea_orm::DbErr> {
+    let mut individual = None;
     for ((event, verdict), kept) in events.iter().zip(verdicts).zip(keep) {
         let name = match event.kind {
             EventKind::Click => "click",
@@ -375,13 +377,22 @@ async fn announce(txn: &DatabaseTransaction, events: &[&NewEvent], verdicts: &[V
             EventKind::Visit => "visit",
             _ => continue,
         };
-        if !kept {
+        if !kept || !crate::webhooks::subscriptions::may_want(name) {
             continue;
         }
+        let recipient_id = match (event.recipient_id, individual) {
+            (None, _) | (_, Some(false)) => None,
+            (Some(id), Some(true)) => Some(id),
+            (Some(id), None) => {
+                let allowed = crate::analytics::individual::enabled(txn).await.map_err(|error| sea_orm::DbErr::Custom(error.to_string()))?;
+                individual = Some(allowed);
+                allowed.then_some(id)
+            }
+        };
         let payload = serde_json::json!({
             "announcement_id": event.announcement_id,
             "collateral_id": event.collateral_id,
-            "recipient_id": event.recipient_id,
+            "recipient_id": recipient_id,
             "short_link_id": event.short_link_id,
             "channel": event.channel,
             "automated": verdict.automated,

@@ -57,6 +57,8 @@ struct HomePage {
     /// Recently updated library items they may read.
     featured: Vec<crate::entities::collateral::Model>,
     questions: Vec<crate::comments::mine::QuestionRow>,
+    /// What HR can see of the reader's own opens and clicks.
+    privacy_notice: String,
 }
 
 async fn home(State(state): State<AppState>, CurrentUser(auth): CurrentUser) -> Result<Html<String>> {
@@ -74,6 +76,7 @@ async fn home(State(state): State<AppState>, CurrentUser(auth): CurrentUser) -> 
         role: auth.role().label().to_owned(),
         overdue: crate::library::service::overdue_reviews(&state.db, auth.user.id, today).await?,
         notifications: crate::notifications::unread(&state.db, auth.user.id).await?,
+        privacy_notice: crate::analytics::individual::current(&state.db).await?.employee_notice(),
     })
 }
 
