@@ -1,7 +1,8 @@
 //! End-to-end in headless Chromium: an employee reads a sent announcement in
 //! the portal, opens a featured item and comments; an HR lead opens the
 //! announcement's dashboard and sees the click, the comment and its
-//! sentiment. The dashboard's screenshot is saved under target/screenshots.
+//! sentiment; and a lead turns on individual-level tracking, which the employee
+//! is then told. Screenshots are saved under target/screenshots.
 
 use fantoccini::Locator;
 use herald::auth::Role;
@@ -48,5 +49,34 @@ async fn a_lead_sees_the_clicks_comments_and_sentiment_an_employee_produced() {
     let reaction = browser.find(Locator::Css("svg.chart desc")).await.unwrap().html(true).await.unwrap();
     assert!(reaction.contains("negative: 1"), "{reaction}");
     screenshot(&browser, "analytics-dashboard").await;
+    browser.close().await.unwrap();
+}
+
+#[tokio::test]
+async fn a_lead_turns_on_individual_tracking_and_the_employee_is_told() {
+    let app = TestApp::spawn().await;
+    let employee = app.user(Role::Employee).await;
+    let lead = app.user(Role::HrLead).await;
+    let (_driver, browser) = start_browser().await;
+
+    sign_in(&browser, &app, &lead).await;
+    browser.goto(&app.url("/analytics")).await.unwrap();
+    browser.find(Locator::Css("#privacy-link")).await.unwrap().click().await.unwrap();
+    let state = browser.wait().for_element(Locator::Css("#individual-state")).await.unwrap();
+    assert_eq!(state.text().await.unwrap().to_lowercase(), "off");
+    browser.find(Locator::Css("#individual-toggle")).await.unwrap().click().await.unwrap();
+    let saved = browser.wait().for_element(Locator::Css(".alert.success")).await.unwrap();
+    assert!(saved.text().await.unwrap().contains("Saved"));
+    assert_eq!(browser.find(Locator::Css("#individual-state")).await.unwrap().text().await.unwrap().to_lowercase(), "on");
+    let notice = browser.find(Locator::Css("#employee-notice")).await.unwrap().text().await.unwrap();
+    assert!(notice.contains("HR can see whether you personally opened"), "{notice}");
+    screenshot(&browser, "analytics-privacy").await;
+    sign_out(&browser).await;
+
+    sign_in(&browser, &app, &employee).await;
+    browser.goto(&app.url("/")).await.unwrap();
+    let card = browser.wait().for_element(Locator::Css("#home-privacy")).await.unwrap().text().await.unwrap();
+    assert!(card.contains("HR can see whether you personally opened"), "{card}");
+    screenshot(&browser, "home-privacy").await;
     browser.close().await.unwrap();
 }
