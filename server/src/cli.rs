@@ -56,6 +56,17 @@ win over the file. See docs/herald.toml.example.")]
     Token(TokenCommand),
     /// Rebuild the search index from the database (stop `herald serve` first).
     Reindex,
+    /// Copy the database (a consistent snapshot) and the data directory's files into a new
+    /// directory, with a checksummed manifest. Safe while `herald serve` runs.
+    Backup {
+        /// Directory to create (it must not exist yet, or be empty).
+        dest: PathBuf,
+    },
+    /// Restore a backup made by `herald backup` into an empty data directory and database.
+    Restore {
+        /// The backup directory (the one holding MANIFEST.json).
+        source: PathBuf,
+    },
     /// Score texts for sentiment: one text per line on standard input, one JSON object per line out
     /// ({"compound": -1..1, "label": "negative|neutral|positive"}); offline, the scorer comments get.
     Sentiment {
@@ -227,6 +238,8 @@ async fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
             import_collateral(load_config(&cli, None)?, path, owner.as_deref()).await
         }
         Command::Reindex => reindex(load_config(&cli, None)?).await,
+        Command::Backup { dest } => backup(load_config(&cli, None)?, dest).await,
+        Command::Restore { source } => restore(load_config(&cli, None)?, source).await,
         Command::Sentiment { threads } => sentiment(*threads),
         Command::Demo { collateral, seed, people, events } => demo(load_config(&cli, None)?, *collateral, *seed, *people, *events).await,
         Command::Token(TokenCommand::Create { email, name }) => {
@@ -358,6 +371,34 @@ async fn reindex(config: Config) -> anyhow::Result<ExitCode> {
     bar.finish_and_clear();
     println!("Indexed {count} items into {}.", config.index_dir().display());
     Ok(ExitCode::SUCCESS)
+}
+
+async fn backup(config: Config, dest: &std::path::Path) -> anyhow::Result<ExitCode> {
+    let summary = crate::backup::backup(&config, dest).await?;
+    println!(
+        "Backed up the {} database and {} files ({}) into {}.",
+        summary.database,
+        summary.files,
+        megabytes(summary.bytes),
+        dest.display()
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn restore(config: Config, source: &std::path::Path) -> anyhow::Result<ExitCode> {
+    let summary = crate::backup::restore(&config, source).await?;
+    println!(
+        "Restored the {} database and {} files ({}) into {}. Start `herald serve`: it rebuilds the search index and loads any clicks the backup's log still holds.",
+        summary.database,
+        summary.files,
+        megabytes(summary.bytes),
+        config.data_dir.display()
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+fn megabytes(bytes: u64) -> String {
+    format!("{:.1} MB", bytes as f64 / 1_000_000.0)
 }
 
 async fn demo(config: Config, collateral: usize, seed: u64, people: usize, events: usize) -> anyhow::Result<ExitCode> {

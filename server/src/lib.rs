@@ -4,6 +4,7 @@
 pub mod analytics;
 pub mod api;
 pub mod auth;
+pub mod backup;
 pub mod cli;
 pub mod comments;
 pub mod config;

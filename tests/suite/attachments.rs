@@ -10,7 +10,7 @@ pub fn fixture(name: &str) -> Vec<u8> {
     std::fs::read(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data").join(name)).expect("fixture")
 }
 
-async fn upload(app: &TestApp, client: &reqwest::Client, slug: &str, name: &str, bytes: Vec<u8>) -> reqwest::Response {
+pub async fn upload(app: &TestApp, client: &reqwest::Client, slug: &str, name: &str, bytes: Vec<u8>) -> reqwest::Response {
     let csrf = app.csrf(client, &format!("/library/{slug}")).await;
     let form = reqwest::multipart::Form::new()
         .text("csrf", csrf)

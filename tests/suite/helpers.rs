@@ -68,6 +68,11 @@ impl TestApp {
         TestApp { address, state, database_url, data_dir: Some(data_dir), shutdown: Some(tx) }
     }
 
+    /// A server on an existing database and data directory (a restored backup).
+    pub async fn spawn_on(database_url: Option<String>, data_dir: tempfile::TempDir) -> TestApp {
+        Self::start(database_url, data_dir, |_| {}).await
+    }
+
     /// Another Herald server on the same database, with its own data directory and index.
     pub async fn second_server(&self) -> TestApp {
         let url = self.database_url.clone().unwrap_or_else(|| self.state.config.database_url());

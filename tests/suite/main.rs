@@ -28,6 +28,7 @@ mod library;
 mod moderation;
 mod privacy;
 mod attachments;
+mod backup;
 mod spotlights;
 mod tracking;
 mod trends;
