@@ -264,9 +264,53 @@ async fn every_page_route_answers_each_role_as_expected() {
             if !ok {
                 failures.push(format!("{:?} {} {} -> {status}", actor, case.method, case.path));
             }
+            let headers = response.headers().clone();
+            let html = headers.get("content-type").is_some_and(|t| t.to_str().unwrap_or("").starts_with("text/html"));
+            let body = if html { Some(response.text().await.unwrap()) } else { None };
+            for problem in security_problems(&headers, body.as_deref()) {
+                failures.push(format!("{:?} {} {}: {problem}", actor, case.method, case.path));
+            }
         }
     }
     assert!(failures.is_empty(), "unexpected answers:\n{}", failures.join("\n"));
+}
+
+/// What every answer must carry: a CSP that allows no inline script and no
+/// framing by other sites, no MIME sniffing, a referrer policy; and pages
+/// with no inline script or event-handler attribute (the CSP would block them).
+fn security_problems(headers: &reqwest::header::HeaderMap, html: Option<&str>) -> Vec<String> {
+    let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok()).unwrap_or("").to_owned();
+    let mut problems = Vec::new();
+    let csp = header("content-security-policy");
+    let script_src = csp.split(';').map(str::trim).find(|d| d.starts_with("script-src") || d.starts_with("default-src")).unwrap_or("");
+    if csp.is_empty() || script_src.contains("unsafe-inline") || script_src.contains("unsafe-eval") {
+        problems.push(format!("content-security-policy allows inline script or is missing: {csp:?}"));
+    }
+    if !(csp.contains("frame-ancestors 'none'") || csp.contains("frame-ancestors 'self'")) {
+        problems.push(format!("content-security-policy lets other sites frame the page: {csp:?}"));
+    }
+    if header("x-content-type-options") != "nosniff" {
+        problems.push("no X-Content-Type-Options: nosniff".into());
+    }
+    if header("referrer-policy").is_empty() {
+        problems.push("no Referrer-Policy".into());
+    }
+    if let Some(html) = html {
+        let lower = html.to_lowercase();
+        let inline_script = lower.match_indices("<script").any(|(at, _)| !lower[at..].split('>').next().unwrap_or("").contains(" src="));
+        if inline_script {
+            problems.push("an inline <script>".into());
+        }
+        let handler = lower.match_indices(" on").find(|(at, _)| {
+            let rest = &lower[at + 3..];
+            let name: String = rest.chars().take_while(|c| c.is_ascii_lowercase()).collect();
+            !name.is_empty() && rest[name.len()..].starts_with('=') && lower[..*at].rfind('<') > lower[..*at].rfind('>')
+        });
+        if let Some((at, _)) = handler {
+            problems.push(format!("an inline event handler: {:?}", &html[at..(at + 40).min(html.len())]));
+        }
+    }
+    problems
 }
 
 #[tokio::test]
@@ -290,6 +334,9 @@ async fn every_api_route_answers_each_role_as_expected() {
             }
             let response = request.send().await.unwrap();
             let status = response.status().as_u16();
+            for problem in security_problems(response.headers(), None) {
+                failures.push(format!("{:?} {} {}: {problem}", actor, case.method, case.path));
+            }
             let ok = match (case.access, actor) {
                 (Access::Public, _) => status == 200,
                 (Access::AtLeast(_), None) => status == 401,
@@ -327,4 +374,21 @@ async fn a_session_cookie_is_not_an_api_credential() {
     let client = app.signed_in(Role::Admin).await;
     let response = app.get(&client, "/api/v1/me").await;
     assert_eq!(response.status(), 401, "the API takes bearer tokens only, so cookies cannot be used cross-site");
+}
+
+#[test]
+fn the_security_check_catches_what_it_looks_for() {
+    use reqwest::header::{HeaderMap, HeaderValue};
+    let mut good = HeaderMap::new();
+    good.insert("content-security-policy", HeaderValue::from_static("default-src 'self'; script-src 'self'; frame-ancestors 'none'"));
+    good.insert("x-content-type-options", HeaderValue::from_static("nosniff"));
+    good.insert("referrer-policy", HeaderValue::from_static("same-origin"));
+    let page = r#"<p>Reply on time.</p><script src="/assets/app.js"></script><a href="/x" class="on">on=off</a>"#;
+    assert!(security_problems(&good, Some(page)).is_empty(), "{:?}", security_problems(&good, Some(page)));
+    assert_eq!(security_problems(&good, Some("<script>alert(1)</script>")).len(), 1);
+    assert_eq!(security_problems(&good, Some(r#"<img src="x" onerror=alert(1)>"#)).len(), 1);
+    let mut weak = good.clone();
+    weak.insert("content-security-policy", HeaderValue::from_static("script-src 'self' 'unsafe-inline'"));
+    weak.remove("x-content-type-options");
+    assert_eq!(security_problems(&weak, None).len(), 3, "inline scripts, framing, sniffing");
 }
