@@ -24,3 +24,6 @@ pub mod tracking;
 pub mod users;
 pub mod web;
 pub mod webhooks;
+
+#[cfg(test)]
+mod property_tests;
