@@ -26,6 +26,7 @@ mod reading;
 mod roles;
 mod library;
 mod moderation;
+mod outage;
 mod privacy;
 mod attachments;
 mod backup;
