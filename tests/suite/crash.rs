@@ -37,6 +37,9 @@ async fn serve(dir: &std::path::Path, database_url: Option<&str>, smtp: Option<&
     Server { child, base }
 }
 
+/// The size: a blast to 5,000 people.
+const BLAST_RECIPIENTS: usize = 5_000;
+
 #[tokio::test]
 async fn herald_killed_mid_blast_resumes_and_delivers_each_message_exactly_once() {
     let sink = SmtpSink::start();
@@ -45,10 +48,10 @@ async fn herald_killed_mid_blast_resumes_and_delivers_each_message_exactly_once(
     let db = database_url.as_deref();
     std::fs::write(
         dir.path().join("herald.toml"),
-        "mail_rate_per_second = 150\nmail_concurrency = 4\nmail_lease_seconds = 2\nmail_retry_base_seconds = 1\n",
+        "mail_rate_per_second = 1000\nmail_concurrency = 8\nmail_lease_seconds = 2\nmail_retry_base_seconds = 1\n",
     )
     .unwrap();
-    let emails: Vec<String> = (0..500).map(|i| format!("crash{i}@example.com")).collect();
+    let emails: Vec<String> = (0..BLAST_RECIPIENTS).map(|i| format!("crash{i}@example.com")).collect();
     let csv: String = std::iter::once("email,name,department".to_owned()).chain(emails.iter().map(|e| format!("{e},Person {e},Blast"))).collect::<Vec<_>>().join("\n");
     std::fs::write(dir.path().join("people.csv"), csv).unwrap();
     let imported = herald_command(dir.path(), db).args(["import", "employees"]).arg(dir.path().join("people.csv")).output().unwrap();
@@ -67,7 +70,7 @@ async fn herald_killed_mid_blast_resumes_and_delivers_each_message_exactly_once(
     let id = created["id"].as_i64().unwrap();
     assert_eq!(post(&first.base, &format!("/announcements/{id}/send"), json!({})).await.unwrap().status(), 202);
 
-    eventually("a third of the blast", || async { (sink.count() >= 160).then_some(()) }).await;
+    eventually("a third of the blast", || async { (sink.count() >= BLAST_RECIPIENTS / 3).then_some(()) }).await;
     drop(first); // SIGKILL: no graceful shutdown, claimed messages left mid-flight
     let delivered_before_restart = sink.count();
     assert!(delivered_before_restart < emails.len(), "the kill came mid-blast");
