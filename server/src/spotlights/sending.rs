@@ -27,8 +27,11 @@ pub struct SendReport {
 /// move out of draft/scheduled, so a double click or two servers never queue twice.
 pub async fn start_sending(db: &DatabaseConnection, id: i32, host: &str) -> Result<SendReport> {
     let txn = db.begin().await?;
+    // Write first: on SQLite a transaction that read before writing cannot wait for
+    // a busy writer (the delivery worker) and fails at once with "database is locked".
+    let moved = transition(&txn, id, &[Status::Draft, Status::Scheduled], Status::Sending).await?;
     let model = find(&txn, id).await?;
-    if !transition(&txn, id, &[Status::Draft, Status::Scheduled], Status::Sending).await? {
+    if !moved {
         return Err(AppError::Conflict(format!("This announcement is {}; only a draft or scheduled one can be sent.", model.status)));
     }
     let resolved = audience::resolve(&txn, &audience_of(&model)).await?;
