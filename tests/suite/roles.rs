@@ -1,5 +1,6 @@
 //! The authorization matrix: every route of the application × every role
-//! and anonymous, against the expected answer.
+//! and anonymous, against the expected answer; with CSRF refused on every
+//! state-changing form and security headers on every answer.
 
 use herald::auth::Role;
 use reqwest::Method;
@@ -252,6 +253,18 @@ async fn every_page_route_answers_each_role_as_expected() {
             None => (app.browser(), String::new()),
         };
         for case in page_routes(target) {
+            let allowed = match (case.access, actor) {
+                (Access::Public, _) => true,
+                (Access::AtLeast(needed), Some(role)) => role.allows(needed),
+                (Access::AtLeast(_), None) => false,
+            };
+            if case.method == Method::POST && allowed {
+                // Without the form's token, every state-changing route refuses, and changes nothing.
+                let forged = send_page(&app, &client, "forged", &case).await;
+                if forged.status() != 403 || !forged.text().await.unwrap().contains("This form has expired") {
+                    failures.push(format!("{:?} {} {} accepted a forged CSRF token", actor, case.method, case.path));
+                }
+            }
             let response = send_page(&app, &client, &csrf, &case).await;
             let status = response.status().as_u16();
             let to_login = status == 303 && location(&response).starts_with("/login?next=");

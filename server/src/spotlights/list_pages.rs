@@ -84,7 +84,6 @@ pub async fn add(user: Require<HrStaff>, State(state): State<AppState>, Path(id)
 const MAX_CSV: usize = 2 * 1024 * 1024;
 
 pub async fn import(user: Require<HrStaff>, State(state): State<AppState>, Path(id): Path<i32>, mut multipart: Multipart) -> Result<Response> {
-    let list = lists::find(&state.db, id).await?;
     let mut token = String::new();
     let mut bytes = None;
     while let Some(field) = multipart.next_field().await.map_err(|err| AppError::BadRequest(format!("The upload could not be read: {err}")))? {
@@ -101,6 +100,7 @@ pub async fn import(user: Require<HrStaff>, State(state): State<AppState>, Path(
         }
     }
     csrf::verify(user.user(), &token)?;
+    let list = lists::find(&state.db, id).await?;
     let bytes = bytes.filter(|b| !b.is_empty()).ok_or_else(|| AppError::Unprocessable("Choose a CSV file to import.".into()))?;
     if std::str::from_utf8(&bytes).is_err() {
         return Err(AppError::Unprocessable("The file is not a UTF-8 text (CSV) file.".into()));
