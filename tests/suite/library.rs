@@ -242,3 +242,32 @@ async fn archiving_hides_an_item_from_employees() {
     employee.search_until(&q("holidays"), |r| r["total"] == 0).await;
     assert_eq!(hr.search(&format!("{}&status=archived", q("holidays"))).await["total"], 1);
 }
+
+#[tokio::test]
+async fn an_unusable_index_path_stops_start_up_with_a_clear_error_and_the_database_untouched() {
+    let app = TestApp::spawn().await;
+    let hr = Api::new(&app, Role::HrStaff).await;
+    hr.create(item("Kept item", "It stays in the database.", &["kept"])).await;
+    let token = hr.token.clone();
+    let database_url = app.database_url.clone();
+    let app = app
+        .restart(|data| {
+            // Something that is not a directory where the index must be, and cannot be removed as one.
+            // (Renamed, not removed: the stopped server's last index writes may still land in it.)
+            std::fs::rename(data.join("index"), data.join("index.old")).unwrap();
+            std::fs::write(data.join("index"), b"not an index").unwrap();
+            let output = crate::helpers::herald_command(data, database_url.as_deref()).args(["serve", "--bind", "127.0.0.1:0"]).output().unwrap();
+            assert!(!output.status.success());
+            let stderr = String::from_utf8_lossy(&output.stderr);
+            assert!(stderr.contains(&data.join("index").display().to_string()), "the error names the index path: {stderr}");
+            assert_eq!(std::fs::read(data.join("index")).unwrap(), b"not an index", "nothing was deleted");
+            // Once the path is fixed, a reindex finds the item: the database was untouched.
+            std::fs::remove_file(data.join("index")).unwrap();
+            let reindex = crate::helpers::herald_command(data, database_url.as_deref()).arg("reindex").output().unwrap();
+            assert!(reindex.status.success(), "{}", String::from_utf8_lossy(&reindex.stderr));
+            assert!(String::from_utf8_lossy(&reindex.stdout).contains("Indexed 1 items"), "{}", String::from_utf8_lossy(&reindex.stdout));
+        })
+        .await;
+    let hr = Api { token, app: &app, client: reqwest::Client::new() };
+    assert_eq!(titles(&hr.search_until(&q("kept"), |r| r["total"] == 1).await), vec!["Kept item"]);
+}

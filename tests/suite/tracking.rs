@@ -412,3 +412,22 @@ async fn an_employee_reads_what_hr_sent_in_the_portal_and_it_counts_once_a_day()
     let portal = stats["reach"]["channels"].as_array().unwrap().iter().find(|c| c["channel"] == "portal").unwrap().clone();
     assert_eq!(portal["clicks"], json!({"human": 1, "raw": 1}));
 }
+
+#[tokio::test]
+async fn clicks_on_two_servers_add_up() {
+    let app = TestApp::spawn().await;
+    let other = app.second_server().await;
+    let api = Api::new(&app).await;
+    let (_, announcement) = api.post("/announcements", json!({"title": "Two servers", "subject": "Hi", "template": "new-policy", "audience": {"roles": ["admin"]}})).await;
+    let id = announcement["id"].as_i64().unwrap();
+    let (_, link) = api.post(&format!("/announcements/{id}/short-links"), json!({"channel": "intranet"})).await;
+    let code = link["code"].as_str().unwrap().to_owned();
+    for (server, clicks) in [(&app, 3), (&other, 4)] {
+        for _ in 0..clicks {
+            assert_eq!(server.get(&server.browser(), &format!("/s/{code}")).await.status(), 302);
+        }
+    }
+    other.state.recorder.settled().await;
+    let stats = api.get(&format!("/announcements/{id}/stats")).await;
+    assert_eq!(stats["clicks"]["total"], 7, "each server's clicks reach the one database: {stats}");
+}
