@@ -35,3 +35,4 @@ mod tracking;
 mod trends;
 mod transports;
 mod webhooks;
+mod xss;
