@@ -271,3 +271,28 @@ async fn an_unusable_index_path_stops_start_up_with_a_clear_error_and_the_databa
     let hr = Api { token, app: &app, client: reqwest::Client::new() };
     assert_eq!(titles(&hr.search_until(&q("kept"), |r| r["total"] == 1).await), vec!["Kept item"]);
 }
+
+#[tokio::test]
+async fn sql_looking_input_is_stored_and_searched_as_text() {
+    let app = TestApp::spawn().await;
+    let hr = Api::new(&app, Role::HrStaff).await;
+    let title = "Robert'); DROP TABLE collateral;-- benefits";
+    let created = hr.create(item(title, "x' OR '1'='1 \" OR 1=1 -- ; DELETE FROM users", &["o'brien"])).await;
+    let staff = app.signed_in(Role::HrStaff).await;
+    let users_before = app.count_users().await;
+    for query in ["' OR 1=1 --", "\"; DROP TABLE users; --", "robert') OR ('a'='a", "%' AND 1=0 UNION SELECT password_hash FROM users --"] {
+        let response = reqwest::Client::new().get(app.url("/api/v1/collateral/search")).query(&[("q", query)]).bearer_auth(&hr.token).send().await.unwrap();
+        assert_eq!(response.status(), 200, "{query}");
+        let found: Value = response.json().await.unwrap();
+        assert!(found["total"].as_u64().unwrap() <= 1, "{query}: {found}");
+    }
+    for path in ["/directory?q=%27%20OR%20%271%27%3D%271", "/library?q=%27%3B%20DROP%20TABLE%20collateral%3B--", "/spotlights?q=%27%20OR%201%3D1"] {
+        assert_eq!(app.get(&staff, path).await.status(), 200, "{path}");
+    }
+    assert_eq!(app.count_users().await, users_before, "no table was touched");
+    let stored = reqwest::Client::new().get(app.url(&format!("/api/v1/collateral/{}", created["id"]))).bearer_auth(&hr.token).send().await.unwrap();
+    let stored: Value = stored.json().await.unwrap();
+    assert_eq!(stored["title"], title, "stored verbatim");
+    let found = hr.search_until(&q("robert"), |r| r["total"] == 1).await;
+    assert_eq!(titles(&found), vec![title]);
+}
