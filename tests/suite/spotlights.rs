@@ -230,20 +230,27 @@ async fn a_blast_reaches_each_person_once_personalised_with_every_link_tracked()
     }
 }
 
-#[tokio::test]
-async fn the_sender_hears_when_an_invited_person_first_opens_the_spotlight() {
-    let app = TestApp::spawn().await;
-    let invited = people(&app, "asker", 1, "Sales").await;
-    let item = published_item(&app, "Parental leave", "Twenty weeks.").await;
-    let api = Api::new(&app).await;
+/// Sends an "answer to your question" invitation, asking to be told of the first
+/// open, to one new person; returns the recipient and their spotlight page.
+async fn invite_one(app: &TestApp, prefix: &str, title: &str) -> (herald::entities::recipient::Model, String) {
+    let invited = people(app, prefix, 1, "Sales").await;
+    let item = published_item(app, title, "The details.").await;
+    let api = Api::new(app).await;
     let id = api
-        .blast(json!({"title": "Your question", "subject": "About parental leave", "template": "answer-to-your-question",
+        .blast(json!({"title": "Your question", "subject": format!("About {title}"), "template": "answer-to-your-question",
                       "collateral_ids": [item], "audience": {"emails": invited}, "notify_on_open": true}))
         .await;
     api.wait_for(id, "sent", 20).await;
-    crate::privacy::set_individual_tracking(&app, true).await;
     let recipient = herald::entities::recipient::Entity::find().filter(herald::entities::recipient::Column::AnnouncementId.eq(id as i32)).one(&app.state.db).await.unwrap().unwrap();
     let page = herald::spotlights::links::page_url(&app.state.tracking, "", recipient.id);
+    (recipient, page)
+}
+
+#[tokio::test]
+async fn the_sender_hears_when_an_invited_person_first_opens_the_spotlight() {
+    let app = TestApp::spawn().await;
+    crate::privacy::set_individual_tracking(&app, true).await;
+    let (_, page) = invite_one(&app, "asker", "Parental leave").await;
     let client = app.browser();
     for _ in 0..2 {
         assert_eq!(app.get(&client, &page).await.status(), 200);
@@ -263,16 +270,7 @@ async fn the_sender_hears_when_an_invited_person_first_opens_the_spotlight() {
 #[tokio::test]
 async fn without_individual_tracking_the_sender_is_not_told_of_opens() {
     let app = TestApp::spawn().await;
-    let invited = people(&app, "quiet", 1, "Sales").await;
-    let item = published_item(&app, "Sick leave", "Ten days.").await;
-    let api = Api::new(&app).await;
-    let id = api
-        .blast(json!({"title": "Your question", "subject": "About sick leave", "template": "answer-to-your-question",
-                      "collateral_ids": [item], "audience": {"emails": invited}, "notify_on_open": true}))
-        .await;
-    api.wait_for(id, "sent", 20).await;
-    let recipient = herald::entities::recipient::Entity::find().filter(herald::entities::recipient::Column::AnnouncementId.eq(id as i32)).one(&app.state.db).await.unwrap().unwrap();
-    let page = herald::spotlights::links::page_url(&app.state.tracking, "", recipient.id);
+    let (recipient, page) = invite_one(&app, "quiet", "Sick leave").await;
     let body = app.get(&app.browser(), &page).await.text().await.unwrap();
     assert!(body.contains("HR sees only totals of opens and clicks"), "the reader is told: {body}");
     // The visit is counted, but nobody is told who made it.

@@ -91,7 +91,7 @@ impl Manifest {
         Summary {
             files: self.files.len(),
             bytes: self.files.iter().map(|entry| entry.bytes).sum(),
-            database: if self.database == "postgres" { "postgres" } else { "sqlite" },
+            database: self.database.clone(),
         }
     }
 }

@@ -35,7 +35,8 @@ const CLICK_LOG: &str = "clicks";
 pub struct Summary {
     pub files: usize,
     pub bytes: u64,
-    pub database: &'static str,
+    /// `sqlite` or `postgres`.
+    pub database: String,
 }
 
 /// Writes a backup of `config`'s database and data directory into `dest`, which
@@ -47,7 +48,7 @@ pub async fn backup(config: &Config, dest: &Path) -> anyhow::Result<Summary> {
     copier.tree(CLICK_LOG)?;
     let backend = database::Backend::of(config);
     let snapshot = backend.snapshot(config, dest).await?;
-    copier.record(&snapshot)?;
+    copier.record(&snapshot);
     // What was appended to the log while the snapshot was taken.
     copier.tree(CLICK_LOG)?;
     for tree in TREES {
