@@ -5,14 +5,16 @@
 //!
 //! * `lexicon.rs`: about 3,300 words, idioms, emoticons and emoji with a valence on a
 //!   -4..4 scale, including workplace terms (layoffs, raise, understaffed, "coverage ends").
+//! * `inflect.rs`: unlisted inflected words take their stem's valence.
 //! * `rules.rs`: negation, boosters and dampeners, ALL-CAPS and stretched-word emphasis,
 //!   "but"/"however" contrast, questions, exclamation and question marks.
 //! * `context.rs`: removal verbs ("cut the bonus" is bad, "cut the red tape" good), irony
 //!   ("great, another reorg", "Classy." after a complaint), "the old plan was better".
 //!
 //! The adjusted valences are summed and squashed into [-1, 1] with `x / sqrt(x² + 15)`.
-//! No network, no model files, no dependencies beyond `std`. `bench/sentiment/` compares it
-//! with VADER on human-rated sentences.
+//! No network and no model files; the only dependency beyond `std` is a faster hash for
+//! the lexicon (`rustc-hash`). `batch.rs` scores many texts on every core for
+//! `herald sentiment`. `bench/sentiment/` compares it with VADER on human-rated sentences.
 
 mod batch;
 mod context;
@@ -149,7 +151,7 @@ pub(crate) struct SentenceInfo {
 /// Tokenised text: a single lower-cased buffer plus token ranges into it.
 pub(crate) struct Doc {
     lower: String,
-    /// Lexicon facts of every token (valence, idioms, negator, booster), looked up once:
+    /// Lexicon facts of every token (valence, idioms, negator, booster, cue), looked up once:
     /// the rules consult a word's neighbours many times.
     lexical: Vec<lexicon::Lexical>,
     pub tokens: Vec<Token>,
