@@ -55,13 +55,14 @@ pub async fn authenticate(state: &AppState, token: &str) -> Result<Option<AuthSe
     if !token.starts_with(PREFIX) || token.len() > 200 {
         return Ok(None);
     }
+    // One round trip for the token and its owner: this runs on every API call.
     let found = api_token::Entity::find()
+        .find_also_related(user::Entity)
         .filter(api_token::Column::TokenHash.eq(sha256_hex(token)))
         .filter(api_token::Column::RevokedAt.is_null())
         .one(&state.db)
         .await?;
-    let Some(found) = found else { return Ok(None) };
-    let Some(user) = user::Entity::find_by_id(found.user_id).one(&state.db).await? else { return Ok(None) };
+    let Some((found, Some(user))) = found else { return Ok(None) };
     if !user.active {
         return Ok(None);
     }
