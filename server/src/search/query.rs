@@ -92,9 +92,7 @@ pub fn run(index: &Index, searcher: &Searcher, fields: &Fields, request: &Search
     let text_query = text_query(index, searcher, fields, &request.text)?;
     let has_text = text_query.is_some();
     let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, text_query.unwrap_or_else(|| Box::new(AllQuery)))];
-    for filter in filters(fields, request) {
-        clauses.push((Occur::Must, Box::new(ConstScoreQuery::new(filter, 0.0))));
-    }
+    clauses.extend(filters(fields, request));
     let query = BooleanQuery::new(clauses);
 
     let per_page = request.per_page.clamp(1, 100);
@@ -122,12 +120,16 @@ pub fn run(index: &Index, searcher: &Searcher, fields: &Fields, request: &Search
     } else {
         None
     };
-    let mut hits = Vec::with_capacity(addresses.len());
-    for (score, address) in addresses {
-        let doc: TantivyDocument = searcher.doc(address)?;
-        let snippet_html = snippets.as_ref().map(|generator| generator.snippet_from_doc(&doc).to_html()).unwrap_or_default();
-        hits.push(hit(fields, &doc, score, snippet_html));
-    }
+    // Reading and highlighting a page of hits (tokenising each body) is the
+    // other half of a search's work: spread it over the search threads too.
+    let hits = searcher.index().search_executor().map(
+        |(score, address)| {
+            let doc: TantivyDocument = searcher.doc(address)?;
+            let snippet_html = snippets.as_ref().map(|generator| generator.snippet_from_doc(&doc).to_html()).unwrap_or_default();
+            Ok(hit(fields, &doc, score, snippet_html))
+        },
+        addresses.into_iter(),
+    )?;
     let facet_values = |root: &str| -> Vec<FacetCount> {
         let mut values: Vec<FacetCount> = facet_counts
             .get(root)
@@ -171,9 +173,7 @@ pub fn related(searcher: &Searcher, fields: &Fields, id: u64, tags: &[String], v
         (Occur::Must, Box::new(shared)),
         (Occur::MustNot, Box::new(TermQuery::new(Term::from_field_u64(fields.id, id), IndexRecordOption::Basic))),
     ];
-    for filter in viewer_filters(fields, viewer) {
-        clauses.push((Occur::Must, Box::new(ConstScoreQuery::new(filter, 0.0))));
-    }
+    clauses.extend(viewer_filters(fields, viewer));
     let top = searcher.search(&BooleanQuery::new(clauses), &TopDocs::with_limit(limit))?;
     top.into_iter()
         .map(|(score, address)| Ok(hit(fields, &searcher.doc::<TantivyDocument>(address)?, score, String::new())))
@@ -196,26 +196,32 @@ fn any_of(field: Field, values: &[&str]) -> Box<dyn Query> {
     Box::new(BooleanQuery::new(values.iter().map(|value| (Occur::Should, term_query(field, value))).collect()))
 }
 
-fn viewer_filters(fields: &Fields, viewer: &Viewer) -> Vec<Box<dyn Query>> {
-    let mut filters = Vec::new();
-    match viewer {
-        Viewer::Staff { statuses } if statuses.is_empty() => filters.push(any_of(fields.status, &["draft", "published"])),
-        Viewer::Staff { statuses } => filters.push(any_of(fields.status, &statuses.iter().map(String::as_str).collect::<Vec<_>>())),
-        Viewer::Employee { department, location } => {
-            filters.push(term_query(fields.status, "published"));
-            filters.push(any_of(fields.department, &[EVERYONE, department]));
-            filters.push(any_of(fields.location, &[EVERYONE, location]));
-        }
-    }
-    filters
+/// A clause that narrows the result without touching the score.
+fn must(filter: Box<dyn Query>) -> (Occur, Box<dyn Query>) {
+    (Occur::Must, Box::new(ConstScoreQuery::new(filter, 0.0)))
 }
 
-fn filters(fields: &Fields, request: &SearchRequest) -> Vec<Box<dyn Query>> {
+fn viewer_filters(fields: &Fields, viewer: &Viewer) -> Vec<(Occur, Box<dyn Query>)> {
+    match viewer {
+        // "Drafts and published" is "not archived": skipping the few archived
+        // items is much cheaper than walking the union of two posting lists
+        // that together hold nearly every item.
+        Viewer::Staff { statuses } if statuses.is_empty() => vec![(Occur::MustNot, term_query(fields.status, "archived"))],
+        Viewer::Staff { statuses } => vec![must(any_of(fields.status, &statuses.iter().map(String::as_str).collect::<Vec<_>>()))],
+        Viewer::Employee { department, location } => vec![
+            must(term_query(fields.status, "published")),
+            must(any_of(fields.department, &[EVERYONE, department])),
+            must(any_of(fields.location, &[EVERYONE, location])),
+        ],
+    }
+}
+
+fn filters(fields: &Fields, request: &SearchRequest) -> Vec<(Occur, Box<dyn Query>)> {
     let mut filters = viewer_filters(fields, &request.viewer);
     for (root, value) in [("kind", &request.kind), ("category", &request.category), ("tag", &request.tag)] {
         if let Some(value) = value.as_deref().filter(|v| !v.is_empty()) {
             let term = Term::from_facet(fields.facets, &Facet::from_path([root, value]));
-            filters.push(Box::new(TermQuery::new(term, IndexRecordOption::Basic)));
+            filters.push(must(Box::new(TermQuery::new(term, IndexRecordOption::Basic))));
         }
     }
     filters
