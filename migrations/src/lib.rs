@@ -15,6 +15,7 @@ mod m20261126_000006_comments;
 mod m20261127_000007_reading;
 mod m20261127_000008_trend_subscriptions;
 mod m20261127_000009_rollups;
+mod m20261128_000010_lean_event_indexes;
 
 pub struct Migrator;
 
@@ -31,6 +32,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000007_reading::Migration),
             Box::new(m20261127_000008_trend_subscriptions::Migration),
             Box::new(m20261127_000009_rollups::Migration),
+            Box::new(m20261128_000010_lean_event_indexes::Migration),
         ]
     }
 }
