@@ -9,11 +9,16 @@ use sea_orm::{ConnectOptions, Database, DatabaseConnection};
 use crate::config::Config;
 
 pub async fn connect(config: &Config) -> anyhow::Result<DatabaseConnection> {
+    connect_with(config, if config.database_url.is_some() { 20 } else { 8 }).await
+}
+
+/// A pool of at most `max_connections`, for a task that wants its own.
+pub async fn connect_with(config: &Config, max_connections: u32) -> anyhow::Result<DatabaseConnection> {
     std::fs::create_dir_all(&config.data_dir)
         .with_context(|| format!("creating data directory {}", config.data_dir.display()))?;
     let mut options = ConnectOptions::new(config.database_url());
     options
-        .max_connections(if config.database_url.is_some() { 20 } else { 8 })
+        .max_connections(max_connections)
         .connect_timeout(Duration::from_secs(5))
         .acquire_timeout(Duration::from_secs(5))
         .sqlx_logging(false);

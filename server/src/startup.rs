@@ -47,9 +47,9 @@ impl Application {
         OutboxWorker::new(db.clone(), config.clone(), tracking.clone(), mailer.waker())?.start(stopped.clone()).await?;
         crate::analytics::trend_mail::TrendMailer::new(db.clone(), config.clone(), mailer.clone()).start(stopped.clone());
         WebhookWorker::new(db.clone())?.start(stopped.clone());
-        crate::analytics::rollups::start(db.clone(), config.analytics_min_group, stopped);
+        crate::analytics::rollups::start(db.clone(), config.analytics_min_group, stopped.clone());
         let server_id = crate::delivery::journal::server_id(&config.data_dir)?;
-        let recorder = crate::tracking::recorder::Recorder::start(db.clone(), &config.click_log_dir(), &server_id).await?;
+        let recorder = crate::tracking::recorder::Recorder::start(db.clone(), config.clone(), &server_id, stopped).await?;
         let state = AppState::new(crate::state::Services { db, config, search, tracking, mailer, recorder, lookups: Default::default(), posting_limits: Default::default() });
         Ok(Application { listener, router: router(state.clone()), state, stop })
     }

@@ -27,6 +27,7 @@ use tokio::sync::{mpsc, oneshot, watch, Notify};
 use super::events::EventKind;
 use super::log::{EventLog, Position};
 use super::store::{self, Marks};
+use crate::config::Config;
 use crate::entities::setting;
 use crate::error::{AppError, Result};
 
@@ -90,14 +91,15 @@ pub struct Recorder {
 impl Recorder {
     /// Opens the click log in `dir`, loads what an earlier run left in it,
     /// and starts the writer and the loader.
-    pub async fn start(db: DatabaseConnection, dir: &std::path::Path, server_id: &str) -> anyhow::Result<Recorder> {
-        let log = EventLog::open(dir).map_err(|error| anyhow::anyhow!("cannot open the click log in {}: {error}", dir.display()))?;
+    pub async fn start(db: DatabaseConnection, config: Arc<Config>, server_id: &str, stopped: watch::Receiver<bool>) -> anyhow::Result<Recorder> {
+        let dir = config.click_log_dir();
+        let log = EventLog::open(&dir).map_err(|error| anyhow::anyhow!("cannot open the click log in {}: {error}", dir.display()))?;
         let mut loader = Loader { db: db.clone(), log: log.clone(), key: format!("click_log:{server_id}"), marks: Marks::default(), at: Position::default() };
         loader.at = loader.stored_position().await?;
         while loader.load_some().await? > 0 {}
         let (loaded_tx, loaded) = watch::channel(loader.at);
         let wake_loader = Arc::new(Notify::new());
-        tokio::spawn(loader.run(wake_loader.clone(), loaded_tx));
+        spawn_loader(loader, config, wake_loader.clone(), loaded_tx, stopped)?;
         let (jobs, queue) = mpsc::channel(QUEUE);
         tokio::spawn(write_batches(db, queue));
         Ok(Recorder { jobs, log, loaded, wake_loader })
@@ -242,8 +244,9 @@ impl Loader {
         Ok(0)
     }
 
-    async fn run(mut self, wake: Arc<Notify>, loaded: watch::Sender<Position>) {
-        loop {
+    /// Loads until the server stops or its recorder is gone.
+    async fn run(mut self, wake: Arc<Notify>, loaded: watch::Sender<Position>, stopped: watch::Receiver<bool>) {
+        while !*stopped.borrow() && !loaded.is_closed() {
             match self.load_some().await {
                 Ok(0) => {
                     let _ = loaded.send(self.at);
@@ -268,3 +271,50 @@ impl Loader {
         }
     }
 }
+
+/// Nice value of the loader's thread and of the database connection it
+/// opens (SQLite runs each connection on a thread of its own, which inherits
+/// it). Redirects only append to the log, so under a burst of clicks the
+/// cores answer them first and the loader catches up when the burst passes;
+/// when the machine is idle the lower priority changes nothing.
+const LOADER_NICE: i32 = 10;
+
+/// Runs the loader on a thread of its own, at a lower CPU priority, with its
+/// own runtime and database connection (a connection belongs to the runtime
+/// that opened it).
+fn spawn_loader(mut loader: Loader, config: Arc<Config>, wake: Arc<Notify>, loaded: watch::Sender<Position>, stopped: watch::Receiver<bool>) -> anyhow::Result<()> {
+    std::thread::Builder::new().name("click-loader".into()).spawn(move || {
+        lower_priority(LOADER_NICE);
+        let runtime = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
+            Ok(runtime) => runtime,
+            Err(error) => return tracing::error!(%error, "the click-log loader could not start; clicks stay in the log until a restart"),
+        };
+        runtime.block_on(async move {
+            loop {
+                if *stopped.borrow() || loaded.is_closed() {
+                    return;
+                }
+                match crate::db::connect_with(&config, 1).await {
+                    Ok(db) => break loader.db = db,
+                    Err(error) => {
+                        tracing::warn!(error = %format!("{error:#}"), "the click-log loader cannot reach the database; retrying");
+                        tokio::time::sleep(Duration::from_millis(500)).await;
+                    }
+                }
+            }
+            loader.run(wake, loaded, stopped).await;
+        });
+    })?;
+    Ok(())
+}
+
+#[cfg(target_os = "linux")]
+fn lower_priority(nice: i32) {
+    // On Linux a nice value belongs to one thread: this one, and the threads it starts.
+    if let Err(error) = rustix::process::setpriority_process(Some(rustix::thread::gettid()), nice) {
+        tracing::debug!(%error, "could not lower the click-log loader's priority");
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn lower_priority(_nice: i32) {}
