@@ -112,5 +112,5 @@ pub async fn load_or_create_key(db: &DatabaseConnection) -> anyhow::Result<Token
 fn parse_key(hex_value: &str) -> anyhow::Result<TokenKey> {
     let bytes = hex::decode(hex_value.trim()).map_err(|_| anyhow::anyhow!("stored tracking key is not hex"))?;
     let bytes: [u8; 32] = bytes.try_into().map_err(|_| anyhow::anyhow!("stored tracking key has the wrong length"))?;
-    Ok(TokenKey(bytes))
+    Ok(TokenKey::new(bytes))
 }
