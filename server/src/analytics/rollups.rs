@@ -7,7 +7,7 @@
 //! announcement's rollup current as events arrive, so a dashboard and its
 //! baseline (the figures of up to fifty earlier announcements) read rows.
 
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use chrono::Utc;
 use sea_orm::sea_query::{Expr, OnConflict};
@@ -21,6 +21,13 @@ use crate::error::{AppError, Result};
 
 /// How often the background task looks for changed announcements.
 const REFRESH_EVERY: Duration = Duration::from_secs(5);
+/// An announcement whose figures took `d` to compute is recomputed in the
+/// background at most once per `d × COST_FACTOR`: the figures scan all of
+/// its events, and during a burst of clicks on a large announcement that
+/// scan every five seconds took more of the server than the clicks did.
+/// The background work stays under 1/COST_FACTOR of a core; a dashboard
+/// being viewed still recomputes on the spot when its data changed.
+const COST_FACTOR: u32 = 50;
 /// Announcements that started longer ago than this are not watched (their rollups stay as they are until viewed).
 const WATCH_DAYS: i64 = 120;
 
@@ -130,7 +137,8 @@ pub async fn current(db: &DatabaseConnection, model: &announcement::Model, min_g
 }
 
 /// The figures of an earlier announcement for a baseline: the rollup as the
-/// background task last left it (at most a few seconds old), computed only when there is none.
+/// background task last left it (seconds old; longer for a very large
+/// announcement still being clicked), computed only when there is none.
 pub async fn for_baseline(db: &DatabaseConnection, model: &announcement::Model, min_group: u64) -> Result<Figures> {
     match stored(db, model.id).await? {
         Some((_, figures)) => Ok(figures),
@@ -138,8 +146,12 @@ pub async fn for_baseline(db: &DatabaseConnection, model: &announcement::Model, 
     }
 }
 
-/// Brings every watched announcement's rollup up to date; returns how many were recomputed.
-pub async fn refresh(db: &DatabaseConnection, min_group: u64) -> Result<usize> {
+/// When each announcement may next be recomputed in the background.
+type NotBefore = std::collections::HashMap<i32, Instant>;
+
+/// Brings every watched announcement's rollup up to date, except those
+/// recomputed too recently for what they cost; returns how many were recomputed.
+async fn refresh(db: &DatabaseConnection, min_group: u64, not_before: &mut NotBefore) -> Result<usize> {
     let since = Utc::now() - chrono::Duration::days(WATCH_DAYS);
     let watched = announcement::Entity::find()
         .filter(announcement::Column::Status.is_in(["sending", "paused", "sent"]))
@@ -147,12 +159,19 @@ pub async fn refresh(db: &DatabaseConnection, min_group: u64) -> Result<usize> {
         .order_by_desc(announcement::Column::StartedAt)
         .all(db)
         .await?;
+    let now = Instant::now();
+    not_before.retain(|_, at| *at > now);
     let mut recomputed = 0;
     for model in watched {
+        if not_before.contains_key(&model.id) {
+            continue;
+        }
         let signature = signature(db, &model, min_group).await?;
         let current = rollup::Entity::find_by_id(model.id).select_only().column(rollup::Column::Signature).into_tuple::<String>().one(db).await?;
         if current.as_deref() != Some(signature.as_str()) {
+            let started = Instant::now();
             compute_and_store(db, &model, signature, min_group).await?;
+            not_before.insert(model.id, Instant::now() + started.elapsed() * COST_FACTOR);
             recomputed += 1;
         }
     }
@@ -162,8 +181,9 @@ pub async fn refresh(db: &DatabaseConnection, min_group: u64) -> Result<usize> {
 /// Runs [`refresh`] every few seconds until the server stops.
 pub fn start(db: DatabaseConnection, min_group: u64, mut stop: watch::Receiver<bool>) {
     let task = async move {
+        let mut not_before = NotBefore::new();
         while !*stop.borrow() {
-            match refresh(&db, min_group).await {
+            match refresh(&db, min_group, &mut not_before).await {
                 Ok(0) => {}
                 Ok(recomputed) => tracing::info!(recomputed, "analytics rollups refreshed"),
                 Err(error) => tracing::warn!(%error, "could not refresh the analytics rollups"),
