@@ -16,6 +16,7 @@ mod m20261127_000007_reading;
 mod m20261127_000008_trend_subscriptions;
 mod m20261127_000009_rollups;
 mod m20261128_000010_lean_event_indexes;
+mod m20261128_000011_outbox_due_order;
 
 pub struct Migrator;
 
@@ -33,6 +34,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000008_trend_subscriptions::Migration),
             Box::new(m20261127_000009_rollups::Migration),
             Box::new(m20261128_000010_lean_event_indexes::Migration),
+            Box::new(m20261128_000011_outbox_due_order::Migration),
         ]
     }
 }

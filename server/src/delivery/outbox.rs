@@ -42,7 +42,27 @@ async fn any_due(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<bool> {
     Ok(due.is_some())
 }
 
+/// Expired leases first (few: at most what crashed servers held), then
+/// queued messages in due order. The queued claim reads the due index in
+/// order and stops after `limit` rows; a single statement for both kinds
+/// (an `OR`) had to sort every queued message on each claim, which made a
+/// blast's claims quadratic in its size.
 async fn claim_due(db: &DatabaseConnection, worker: &str, now: DateTime<Utc>, lease: Duration, limit: u64) -> Result<Vec<outbox::Model>> {
+    let mut ids = claim_where(db, worker, now, lease, limit, "o.status = 'sending' AND o.locked_until < {now}", "o.id").await?;
+    if (ids.len() as u64) < limit {
+        let queued = claim_where(db, worker, now, lease, limit - ids.len() as u64, "o.status = 'queued' AND o.next_attempt_at <= {now}", "o.next_attempt_at, o.id").await?;
+        ids.extend(queued);
+    }
+    if ids.is_empty() {
+        return Ok(vec![]);
+    }
+    let mut claimed = outbox::Entity::find().filter(outbox::Column::Id.is_in(ids)).all(db).await?;
+    claimed.sort_by_key(|m| (m.next_attempt_at, m.id));
+    Ok(claimed)
+}
+
+/// Claims up to `limit` messages matching `due` (which may use `{now}`), taken in `order`.
+async fn claim_where(db: &DatabaseConnection, worker: &str, now: DateTime<Utc>, lease: Duration, limit: u64, due: &str, order: &str) -> Result<Vec<i32>> {
     let backend = db.get_database_backend();
     // PostgreSQL: rows another server is claiming right now are skipped, not waited for.
     let lock = if backend == DatabaseBackend::Postgres { "FOR UPDATE OF o SKIP LOCKED" } else { "" };
@@ -50,28 +70,17 @@ async fn claim_due(db: &DatabaseConnection, worker: &str, now: DateTime<Utc>, le
         DatabaseBackend::Postgres => ("$1", "$2", "$3", "$4"),
         _ => ("?", "?", "?", "?"),
     };
+    let due = due.replace("{now}", p3);
     let sql = format!(
         "UPDATE outbox SET status = 'sending', locked_by = {p1}, locked_until = {p2}, attempts = attempts + 1 \
          WHERE id IN (SELECT o.id FROM outbox o LEFT JOIN announcements a ON a.id = o.announcement_id \
-           WHERE ((o.status = 'queued' AND o.next_attempt_at <= {p3}) OR (o.status = 'sending' AND o.locked_until < {p3x})) \
-             AND (o.kind <> 'announcement' OR a.status = 'sending') \
-           ORDER BY o.id LIMIT {p4} {lock}) \
-         RETURNING id",
-        p3x = if backend == DatabaseBackend::Postgres { "$3" } else { "?" },
+           WHERE {due} AND (o.kind <> 'announcement' OR a.status = 'sending') \
+           ORDER BY {order} LIMIT {p4} {lock}) \
+         RETURNING id"
     );
-    let mut values: Vec<sea_orm::Value> = vec![worker.into(), (now + lease).into(), now.into()];
-    if backend != DatabaseBackend::Postgres {
-        values.push(now.into());
-    }
-    values.push((limit as i64).into());
+    let values: Vec<sea_orm::Value> = vec![worker.into(), (now + lease).into(), now.into(), (limit as i64).into()];
     let rows = db.query_all(Statement::from_sql_and_values(backend, sql, values)).await?;
-    let ids: Vec<i32> = rows.iter().filter_map(|row| row.try_get::<i32>("", "id").ok()).collect();
-    if ids.is_empty() {
-        return Ok(vec![]);
-    }
-    let mut claimed = outbox::Entity::find().filter(outbox::Column::Id.is_in(ids)).all(db).await?;
-    claimed.sort_by_key(|m| m.id);
-    Ok(claimed)
+    Ok(rows.iter().filter_map(|row| row.try_get::<i32>("", "id").ok()).collect())
 }
 
 /// Records messages as sent: after the server's "250" (from `handover`), or,
