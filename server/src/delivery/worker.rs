@@ -9,6 +9,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use chrono::Utc;
+use lettre::address::Envelope;
 use lettre::message::Mailbox;
 use lettre::transport::smtp::client::AsyncSmtpConnection;
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
@@ -124,25 +125,33 @@ impl OutboxWorker {
         let mut unchecked = BTreeSet::new();
         while !*stop.borrow() {
             let woken = self.wake.notified();
-            match outbox::claim(&self.db, &self.id, lease, BATCH, !busy).await {
+            match self.claim(lease, !busy).await {
                 Ok(batch) if !batch.is_empty() => {
                     busy = true;
                     // A full batch means more is waiting: the completion check can wait.
                     let last = batch.len() < BATCH as usize;
                     let mut done = Delivered::default();
-                    let people = self.recipients_of(&batch).await;
-                    for message in batch {
+                    let people = Arc::new(self.recipients_of(&batch).await);
+                    // Each message is written (rendered, MIME-encoded) on
+                    // another task while the one before it is on the wire:
+                    // the connection never waits for the CPU work.
+                    let mut messages = batch.into_iter();
+                    let mut next = messages.next().map(|message| self.clone().write_soon(message, people.clone()));
+                    while let Some(writing) = next.take() {
+                        let Ok(written) = writing.await else { break };
+                        next = messages.next().map(|message| self.clone().write_soon(message, people.clone()));
                         if *stop.borrow() {
                             break;
                         }
+                        let message = &written.message;
                         unchecked.extend(message.announcement_id);
-                        if !self.still_sending(&message).await {
+                        if !self.still_sending(message).await {
                             if let Err(err) = outbox::release(&self.db, message.id, &self.id).await {
                                 tracing::warn!(message = message.id, error = %err, "could not give a message back to the queue");
                             }
                             continue;
                         }
-                        self.deliver(&gate, &mut connection, message, &people, &mut done).await;
+                        self.deliver(&gate, &mut connection, written, &mut done).await;
                     }
                     self.record_delivered(done).await;
                     if last {
@@ -169,18 +178,24 @@ impl OutboxWorker {
         }
     }
 
-    async fn deliver(
-        &self,
-        gate: &Gate,
-        connection: &mut Option<Connection>,
-        message: outbox_row::Model,
-        people: &HashMap<i32, recipient::Model>,
-        done: &mut Delivered,
-    ) {
-        let (email, title) = match self.writer.compose(&message, people).await {
-            Ok(composed) => composed,
-            Err(reason) => return self.failed(&message, SendError::Permanent(reason)).await,
-        };
+    /// Claims the next batch, through the committer (see there why).
+    async fn claim(&self, lease: chrono::Duration, look_first: bool) -> Result<Vec<outbox_row::Model>, String> {
+        let worker = self.id.clone();
+        let claimed = self.committer.write(move |db| async move { outbox::claim(&db, &worker, lease, BATCH, look_first).await.map_err(|err| err.to_string()) });
+        claimed.await.and_then(|result| result)
+    }
+
+    /// Starts writing `message` on a task of its own.
+    fn write_soon(self: Arc<Self>, message: outbox_row::Model, people: Arc<HashMap<i32, recipient::Model>>) -> tokio::task::JoinHandle<Written> {
+        tokio::spawn(async move {
+            let content = self.write(&message, &people).await;
+            Written { message, content }
+        })
+    }
+
+    /// The message as it goes on the wire: its envelope and its bytes.
+    async fn write(&self, message: &outbox_row::Model, people: &HashMap<i32, recipient::Model>) -> Result<(Envelope, Vec<u8>), String> {
+        let (email, title) = self.writer.compose(message, people).await?;
         let built = message::build(Outgoing {
             from: &self.from,
             to_email: &message.to_email,
@@ -189,12 +204,16 @@ impl OutboxWorker {
             list: message.announcement_id.zip(title.as_deref()).map(|(id, title)| (title, id)),
             host: &self.host,
             email: &email,
-        });
-        let built = match built {
-            Ok(built) => built,
+        })?;
+        Ok((built.envelope().clone(), built.formatted()))
+    }
+
+    async fn deliver(&self, gate: &Gate, connection: &mut Option<Connection>, written: Written, done: &mut Delivered) {
+        let Written { message, content } = written;
+        let (envelope, bytes) = match content {
+            Ok(content) => content,
             Err(reason) => return self.failed(&message, SendError::Permanent(reason)).await,
         };
-        let bytes = built.formatted();
         self.pacer.wait().await;
         match &self.transport {
             Transport::Files(dir) => {
@@ -224,7 +243,7 @@ impl OutboxWorker {
                     }
                 }
                 let Some(open) = connection.as_mut() else { return };
-                let sending = smtp::send(&mut open.smtp, open.pipelining, gate, built.envelope(), &bytes, self.commit(message.id), self.journal_entry(message.id));
+                let sending = smtp::send(&mut open.smtp, open.pipelining, gate, &envelope, &bytes, self.commit(message.id), self.journal_entry(message.id));
                 let result = tokio::time::timeout(SMTP_TIMEOUT, sending)
                     .await
                     .unwrap_or_else(|_| Err(SendError::Transient("the SMTP server stopped answering".into())));
@@ -274,8 +293,10 @@ impl OutboxWorker {
             if ids.is_empty() {
                 continue;
             }
-            if let Err(err) = outbox::mark_all_sent(&self.db, &ids, &self.id, from).await {
-                tracing::warn!(messages = ids.len(), error = %err, "delivered but not yet recorded as sent");
+            let (worker, count) = (self.id.clone(), ids.len());
+            let recorded = self.committer.write(move |db| async move { outbox::mark_all_sent(&db, &ids, &worker, from).await.map_err(|err| err.to_string()) });
+            if let Err(err) = recorded.await.and_then(|result| result) {
+                tracing::warn!(messages = count, error = %err, "delivered but not yet recorded as sent");
             }
         }
     }
@@ -326,6 +347,12 @@ impl OutboxWorker {
             tracing::warn!(message = message.id, error = %db_err, "could not record the failed attempt; the lease will expire and it will be retried");
         }
     }
+}
+
+/// A claimed message and what it says, or why it cannot be written.
+struct Written {
+    message: outbox_row::Model,
+    content: Result<(Envelope, Vec<u8>), String>,
 }
 
 /// A sender's SMTP connection, kept open between messages.
