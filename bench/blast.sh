@@ -73,14 +73,13 @@ if [ -n "${PROFILE:-}" ]; then
 fi
 start=$(date +%s.%N)
 api -X POST "http://127.0.0.1:$port/api/v1/announcements/$id/send" >/dev/null
-while true; do
-  status=$(api "http://127.0.0.1:$port/api/v1/announcements/$id" | python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["status"], d["delivery"]["sent"], d["delivery"]["failed"])')
-  set -- $status
-  [ "$1" = "sent" ] && break
-  sleep 0.2
+# A light poll (no JSON parsing per round) every 50 ms, so the time measured
+# ends within 50 ms of the announcement turning "sent".
+until [[ "$(api "http://127.0.0.1:$port/api/v1/announcements/$id")" == *'"status":"sent"'* ]]; do
+  sleep 0.05
 done
 end=$(date +%s.%N)
-sent=$2 failed=$3
+read -r sent failed < <(api "http://127.0.0.1:$port/api/v1/announcements/$id" | python3 -c 'import json,sys; d=json.load(sys.stdin)["delivery"]; print(d["sent"], d["failed"])')
 if [ -n "${PROFILE:-}" ]; then kill -INT "$perf_pid"; wait "$perf_pid" || true; fi
 peak_kb=$(awk '/VmHWM/ {print $2}' "/proc/$herald_pid/status")
 herald_cpu=$(awk -v hz="$(getconf CLK_TCK)" '{printf "%.1f", ($14 + $15) / hz}' "/proc/$herald_pid/stat")
