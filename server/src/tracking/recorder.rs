@@ -295,7 +295,10 @@ fn spawn_loader(mut loader: Loader, config: Arc<Config>, wake: Arc<Notify>, load
                     return;
                 }
                 match crate::db::connect_with(&config, 1).await {
-                    Ok(db) => break loader.db = db,
+                    Ok(db) => {
+                        loader.db = db;
+                        break;
+                    }
                     Err(error) => {
                         tracing::warn!(error = %format!("{error:#}"), "the click-log loader cannot reach the database; retrying");
                         tokio::time::sleep(Duration::from_millis(500)).await;
