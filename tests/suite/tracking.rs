@@ -431,3 +431,56 @@ async fn clicks_on_two_servers_add_up() {
     let stats = api.get(&format!("/announcements/{id}/stats")).await;
     assert_eq!(stats["clicks"]["total"], 7, "each server's clicks reach the one database: {stats}");
 }
+
+/// PostgreSQL stores a batch of clicks in two transactions: the rows (by
+/// COPY) with how far rows are stored, then what they imply with how far
+/// the log is loaded. A server that died between the two applies the
+/// second step on restart, without storing the rows again.
+#[tokio::test]
+async fn clicks_stored_but_not_applied_when_the_server_died_are_applied_once_on_restart() {
+    use herald::entities::setting;
+    use sea_orm::ActiveValue::Set;
+
+    let app = TestApp::spawn().await;
+    if app.database_url.is_none() {
+        return; // SQLite stores a batch in one transaction: there is no between.
+    }
+    let api = Api::new(&app).await;
+    let (id, dental, _) = sent_announcement(&app, &api, "Payroll", 2).await;
+    let people = recipients_of(&app, id).await;
+    let (ana, bo) = (&people[0], &people[1]);
+    let browser = app.browser();
+    let positions = |app: &TestApp| {
+        let db = app.state.db.clone();
+        async move {
+            let rows = setting::Entity::find().filter(setting::Column::Key.starts_with("click_log")).all(&db).await.unwrap();
+            let value = |prefix: &str| rows.iter().find(|row| row.key.starts_with(prefix)).map(|row| row.value.clone()).unwrap();
+            (value("click_log:"), value("click_log_rows:"))
+        }
+    };
+
+    assert_eq!(app.get(&browser, &tracked_link(&app, ana, &herald::spotlights::links::item_key(dental)).await).await.status(), 302);
+    app.state.recorder.settled().await;
+    let (before_bo, _) = positions(&app).await;
+    assert_eq!(app.get(&browser, &tracked_link(&app, bo, &herald::spotlights::links::item_key(dental)).await).await.status(), 302);
+    app.state.recorder.settled().await;
+    let (loaded, rows_stored) = positions(&app).await;
+    assert_eq!(loaded, rows_stored);
+    assert_ne!(loaded, before_bo);
+
+    // As if the server had died after committing Bo's row, before its effects.
+    let rewind = |key: &str| setting::ActiveModel { key: Set(key.to_owned()), value: Set(before_bo.clone()) };
+    let loaded_key = setting::Entity::find().filter(setting::Column::Key.starts_with("click_log:")).one(&app.state.db).await.unwrap().unwrap().key;
+    setting::Entity::update(rewind(&loaded_key)).exec(&app.state.db).await.unwrap();
+    let mut bo_unapplied: recipient::ActiveModel = recipient::Entity::find_by_id(bo.id).one(&app.state.db).await.unwrap().unwrap().into();
+    bo_unapplied.first_clicked_at = Set(None);
+    recipient::Entity::update(bo_unapplied).exec(&app.state.db).await.unwrap();
+
+    let app = app.restart(|_| {}).await;
+    app.state.recorder.settled().await;
+    let bo_clicks = tracking_event::Entity::find().filter(tracking_event::Column::RecipientId.eq(bo.id)).count(&app.state.db).await.unwrap();
+    assert_eq!(bo_clicks, 1, "the stored row is not stored again");
+    let bo_now = recipient::Entity::find_by_id(bo.id).one(&app.state.db).await.unwrap().unwrap();
+    assert!(bo_now.first_clicked_at.is_some(), "what the click implies is applied");
+    assert_eq!(positions(&app).await, (rows_stored.clone(), rows_stored));
+}

@@ -6,6 +6,7 @@
 pub mod cache;
 pub mod classify;
 pub mod events;
+mod copy;
 pub mod log;
 pub mod recorder;
 pub mod routes;

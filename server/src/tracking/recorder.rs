@@ -3,8 +3,9 @@
 //! - **Clicks and opens** (the redirect and the pixel) are appended to the
 //!   click log ([`super::log`]) with one `write(2)` and answered as soon as
 //!   it returns. The loader task moves the log into the database in large
-//!   transactions, recording how far it got in the same transaction, and
-//!   replays whatever is left when the server starts.
+//!   transactions, recording how far it got in the same transaction (on
+//!   PostgreSQL in two steps, see [`Loader`]), and replays whatever is left
+//!   when the server starts.
 //! - **Page events** (spotlight visits, items, downloads, portal views) are
 //!   group-committed: a request hands its event to one writer task and
 //!   waits; the writer stores every event waiting at that moment in one
@@ -21,12 +22,13 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{ActiveValue::Set, DatabaseConnection, EntityTrait, TransactionTrait};
+use sea_orm::sqlx::PgPool;
 use serde::{Deserialize, Serialize};
 use tokio::sync::{mpsc, oneshot, watch, Notify};
 
 use super::events::EventKind;
 use super::log::{EventLog, Position};
-use super::store::{self, Marks};
+use super::store::{self, Marks, Rows};
 use crate::config::Config;
 use crate::entities::setting;
 use crate::error::{AppError, Result};
@@ -35,6 +37,9 @@ use crate::error::{AppError, Result};
 const MAX_BATCH: usize = 2_000;
 /// Most log lines the loader writes in one transaction.
 const LOAD_BATCH: usize = 5_000;
+/// How long the loader lets clicks gather after a small batch: fewer,
+/// larger transactions cost the database less per click.
+const GATHER: Duration = Duration::from_millis(10);
 /// Requests that may wait for the recorder before new ones are turned away.
 const QUEUE: usize = 20_000;
 
@@ -94,8 +99,17 @@ impl Recorder {
     pub async fn start(db: DatabaseConnection, config: Arc<Config>, server_id: &str, stopped: watch::Receiver<bool>) -> anyhow::Result<Recorder> {
         let dir = config.click_log_dir();
         let log = EventLog::open(&dir).map_err(|error| anyhow::anyhow!("cannot open the click log in {}: {error}", dir.display()))?;
-        let mut loader = Loader { db: db.clone(), log: log.clone(), key: format!("click_log:{server_id}"), marks: Marks::default(), at: Position::default() };
-        loader.at = loader.stored_position().await?;
+        let mut loader = Loader {
+            db: db.clone(),
+            log: log.clone(),
+            key: format!("click_log:{server_id}"),
+            rows_key: format!("click_log_rows:{server_id}"),
+            marks: Marks::default(),
+            at: Position::default(),
+            rows_at: None,
+            buffers: Buffers::default(),
+        };
+        loader.read_positions().await?;
         while loader.load_some().await? > 0 {}
         let (loaded_tx, loaded) = watch::channel(loader.at);
         let wake_loader = Arc::new(Notify::new());
@@ -185,22 +199,49 @@ fn answer(jobs: Vec<Job>, outcome: Result<Vec<bool>, String>) {
 
 async fn commit(db: &DatabaseConnection, marks: &mut Marks, events: &[&NewEvent]) -> Result<Vec<bool>, sea_orm::DbErr> {
     let txn = db.begin().await?;
-    let applied = store::apply(&txn, marks, events).await?;
+    let applied = store::apply(&txn, marks, events, Rows::Insert).await?;
     txn.commit().await?;
     Ok(applied.remember(marks))
 }
 
 /// Moves the click log into the database.
+///
+/// On SQLite a batch of lines is one transaction: the rows, what they imply
+/// and the position reached. On PostgreSQL the rows go first, by `COPY` in
+/// a transaction of their own that records how far rows are stored
+/// (`rows_key`); the second transaction applies what they imply and
+/// records the loaded position (`key`). Lines between the two positions
+/// (the server died in between) get only the second step, so each line is
+/// still stored and applied exactly once.
 struct Loader {
     db: DatabaseConnection,
     log: EventLog,
     /// The `settings` row that holds how far this server's log is loaded.
     key: String,
+    /// The `settings` row that holds how far its rows are stored (PostgreSQL).
+    rows_key: String,
     marks: Marks,
     at: Position,
+    rows_at: Option<Position>,
+    buffers: Buffers,
+}
+
+/// The loader's reusable buffers: lines read from the log, rows for `COPY`.
+#[derive(Default)]
+struct Buffers {
+    lines: Vec<u8>,
+    rows: Vec<u8>,
 }
 
 impl Loader {
+    /// Where to go on from: read at start and after an error, when a commit
+    /// may have succeeded although its answer was lost.
+    async fn read_positions(&mut self) -> anyhow::Result<()> {
+        self.at = self.stored_position().await?;
+        self.rows_at = self.stored_rows_position().await?;
+        Ok(())
+    }
+
     async fn stored_position(&self) -> anyhow::Result<Position> {
         let stored = setting::Entity::find_by_id(self.key.clone()).one(&self.db).await?;
         let at = match stored.and_then(|row| Position::decode(&row.value)) {
@@ -210,6 +251,16 @@ impl Loader {
         // Segments before it were loaded; a crash may have kept them on disk.
         self.log.remove_before(at.segment)?;
         Ok(at)
+    }
+
+    async fn stored_rows_position(&self) -> anyhow::Result<Option<Position>> {
+        let stored = setting::Entity::find_by_id(self.rows_key.clone()).one(&self.db).await?;
+        Ok(stored.and_then(|row| Position::decode(&row.value)))
+    }
+
+    /// The pool to `COPY` rows through: PostgreSQL's.
+    fn copy_pool(&self) -> Option<PgPool> {
+        matches!(self.db, DatabaseConnection::SqlxPostgresPoolConnection(_)).then(|| self.db.get_postgres_connection_pool().clone())
     }
 
     fn save(&self, at: Position) -> sea_orm::Insert<setting::ActiveModel> {
@@ -222,12 +273,23 @@ impl Loader {
         // Checked before reading: once a newer segment exists, nothing more
         // is written to this one, so reading it to the end finishes it.
         let closed = self.log.is_closed(self.at.segment)?;
-        let (events, end) = self.log.read(self.at, LOAD_BATCH)?;
+        // Lines whose rows are stored but not yet applied come first, alone.
+        let stored_ahead = self.rows_at.filter(|rows| rows.segment == self.at.segment && rows.offset > self.at.offset);
+        let (events, end) = self.log.read(self.at, LOAD_BATCH, stored_ahead.map(|rows| rows.offset), &mut self.buffers.lines)?;
         if end > self.at.offset {
             let next = Position { segment: self.at.segment, offset: end };
+            let rows = match (stored_ahead, self.copy_pool()) {
+                (Some(_), _) => Rows::Stored,
+                (None, Some(pool)) => {
+                    super::copy::store_rows(&pool, &events, &self.rows_key, next, &mut self.buffers.rows).await?;
+                    self.rows_at = Some(next);
+                    Rows::Stored
+                }
+                (None, None) => Rows::Insert,
+            };
             let txn = self.db.begin().await?;
             let refs: Vec<&NewEvent> = events.iter().collect();
-            let applied = store::apply(&txn, &mut self.marks, &refs).await?;
+            let applied = store::apply(&txn, &mut self.marks, &refs, rows).await?;
             self.save(next).exec_without_returning(&txn).await?;
             txn.commit().await?;
             applied.remember(&mut self.marks);
@@ -254,18 +316,24 @@ impl Loader {
                         _ = wake.notified() => {}
                         _ = tokio::time::sleep(Duration::from_secs(1)) => {}
                     }
-                    // A moment for more clicks to arrive: fewer, larger
-                    // transactions cost the database less per click.
-                    tokio::time::sleep(Duration::from_millis(5)).await;
+                    tokio::time::sleep(GATHER).await;
                 }
-                Ok(_) => {
+                Ok(lines) => {
                     let _ = loaded.send(self.at);
+                    if lines < LOAD_BATCH / 5 {
+                        tokio::time::sleep(GATHER).await;
+                    }
                 }
                 Err(error) => {
                     // The lines stay in the log; they are loaded when the database is back.
                     tracing::warn!(%error, "loading the click log into the database failed; retrying");
                     self.marks = Marks::default();
-                    tokio::time::sleep(Duration::from_millis(500)).await;
+                    loop {
+                        tokio::time::sleep(Duration::from_millis(500)).await;
+                        if *stopped.borrow() || loaded.is_closed() || self.read_positions().await.is_ok() {
+                            break;
+                        }
+                    }
                 }
             }
         }

@@ -124,17 +124,31 @@ impl Applied {
     }
 }
 
+/// Whether [`apply`] inserts the events' rows or finds them stored.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Rows {
+    Insert,
+    /// Already committed with the verdicts they were logged with (the
+    /// PostgreSQL loader's `COPY`); a burst reclassifies them in place.
+    Stored,
+}
+
 /// Writes one batch in the caller's transaction: the rows, the recipients'
 /// first open/visit/click, scanner bursts, once-a-day views, "most
 /// clicked" counters and webhook deliveries.
-pub async fn apply(txn: &DatabaseTransaction, marks: &mut Marks, events: &[&NewEvent]) -> Result<Applied, sea_orm::DbErr> {
+pub async fn apply(txn: &DatabaseTransaction, marks: &mut Marks, events: &[&NewEvent], rows: Rows) -> Result<Applied, sea_orm::DbErr> {
     let mut verdicts: Vec<Verdict> = events.iter().map(|event| event.client.verdict.clone()).collect();
     let reclassified = detect_bursts(txn, marks, events, &mut verdicts).await?;
     let mut keep = Vec::with_capacity(events.len());
     for event in events {
+        // Once-a-day views decide whether their row is written, so they
+        // are never stored ahead (they do not go to the click log).
+        debug_assert!(!(event.once_per_day && rows == Rows::Stored));
         keep.push(!event.once_per_day || first_view_today(txn, event).await?);
     }
-    insert_rows(txn, events.iter().zip(&verdicts).zip(&keep).filter(|(_, keep)| **keep).map(|((event, verdict), _)| (*event, verdict))).await?;
+    if rows == Rows::Insert {
+        insert_rows(txn, events.iter().zip(&verdicts).zip(&keep).filter(|(_, keep)| **keep).map(|((event, verdict), _)| (*event, verdict))).await?;
+    }
 
     let mut firsts = vec![false; events.len()];
     let mut set: Vec<(i32, Mark)> = Vec::new();
@@ -185,7 +199,7 @@ fn placeholders(backend: sea_orm::DbBackend, rows: usize) -> String {
     out
 }
 
-const COLUMNS: &str =
+pub(super) const COLUMNS: &str =
     "announcement_id, collateral_id, recipient_id, user_id, link_id, short_link_id, kind, channel, user_agent, ua_class, automated, bot_reason, referrer_host, visitor_hash, occurred_at";
 
 /// Inserts the rows as bound parameters in statements of 100, 10 or 1
@@ -335,7 +349,8 @@ async fn detect_bursts(txn: &DatabaseTransaction, marks: &mut Marks, events: &[&
             *verdict = Verdict { ua_class: verdict.ua_class.clone(), automated: true, reason: Some(BURST_REASON.into()) };
         }
     }
-    // Earlier clicks of the burst, stored as human, are a scanner's too.
+    // Earlier clicks of the burst, stored as human, are a scanner's too
+    // (and this batch's own, when its rows were stored ahead).
     for recipient_id in &bursting {
         let Some(sent) = delivered.get(recipient_id) else { continue };
         tracking_event::Entity::update_many()
