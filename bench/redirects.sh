@@ -6,6 +6,10 @@
 # every 302 wrk received is a stored click.
 #
 #   bench/redirects.sh [SECONDS] [CONNECTIONS]
+#   ROUNDS=5 bench/redirects.sh   # rounds of the three runs (default 3)
+#
+# This VM's throughput drifts by 10-20% from minute to minute, so the three
+# endpoints are measured in interleaved rounds and compared by their medians.
 #   DATABASE_URL=postgres://user:pass@127.0.0.1/db bench/redirects.sh   # on PostgreSQL (an empty database)
 #
 # Needs wrk (installed from Debian when missing and run as root), python3, curl.
@@ -79,21 +83,27 @@ open(sys.argv[2] + ".rps", "w").write(str(rps))
 PY
 }
 db_kind=$([ -n "${DATABASE_URL:-}" ] && echo PostgreSQL || echo SQLite)
-echo "==> $db_kind, $connections connections, ${seconds}s each, wrk and herald on the same $(nproc) cores"
+rounds=${ROUNDS:-3}
+echo "==> $db_kind, $connections connections, ${seconds}s each, $rounds rounds, wrk and herald on the same $(nproc) cores"
 echo
 echo "| endpoint | requests/s | p50 ms | p99 ms | non-3xx | socket errors |"
 echo "| --- | ---: | ---: | ---: | ---: | ---: |"
-run untracked "untracked 302 (/favicon.ico)" "/favicon.ico"
-# PROFILE=file records where Herald spends its CPU during the tracked run (linux-perf).
-if [ -n "${PROFILE:-}" ]; then
-  (sleep 1; perf record -F 999 -g -o "$PROFILE" -p "$herald_pid" -- sleep $((seconds - 2)) >/dev/null 2>&1) &
-fi
-run tracked "tracked 302, short link (/s/{code})" "/s/$code"
-run email "tracked 302, email link (/l/{token})" "$email_link"
-python3 - "$work" <<'PY'
-import sys
-rate = lambda name: float(open(f"{sys.argv[1]}/{name}.txt.rps").read())
-print(f"\nTracked redirects reach {100 * rate('tracked') / rate('untracked'):.0f}% (short link) and {100 * rate('email') / rate('untracked'):.0f}% (email link) of the untracked ceiling.")
+for round in $(seq 1 "$rounds"); do
+  run "untracked-$round" "round $round: untracked 302 (/favicon.ico)" "/favicon.ico"
+  # PROFILE=file records where Herald spends its CPU during the first tracked run (linux-perf).
+  if [ -n "${PROFILE:-}" ] && [ "$round" = 1 ]; then
+    (sleep 1; perf record -F 999 -g -o "$PROFILE" -p "$herald_pid" -- sleep $((seconds - 2)) >/dev/null 2>&1) &
+  fi
+  run "tracked-$round" "round $round: tracked 302, short link (/s/{code})" "/s/$code"
+  run "email-$round" "round $round: tracked 302, email link (/l/{token})" "$email_link"
+done
+python3 - "$work" "$rounds" <<'PY'
+import statistics, sys
+work, rounds = sys.argv[1], int(sys.argv[2])
+rates = lambda name: [float(open(f"{work}/{name}-{r}.txt.rps").read()) for r in range(1, rounds + 1)]
+untracked, tracked, email = (statistics.median(rates(name)) for name in ("untracked", "tracked", "email"))
+print(f"\nMedians: untracked {untracked:,.0f}/s, short link {tracked:,.0f}/s, email link {email:,.0f}/s.")
+print(f"Tracked redirects reach {100 * tracked / untracked:.0f}% (short link) and {100 * email / untracked:.0f}% (email link) of the untracked ceiling.")
 PY
 
 stored() { api "$base/api/v1/announcements/$id/stats" | python3 -c 'import json,sys; print(next(c["clicks"]["raw"] for c in json.load(sys.stdin)["reach"]["channels"] if c["channel"] == "linkedin"))'; }

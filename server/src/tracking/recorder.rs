@@ -39,7 +39,7 @@ const MAX_BATCH: usize = 2_000;
 const LOAD_BATCH: usize = 5_000;
 /// How long the loader lets clicks gather after a small batch: fewer,
 /// larger transactions cost the database less per click.
-const GATHER: Duration = Duration::from_millis(10);
+const GATHER: Duration = Duration::from_millis(20);
 /// Requests that may wait for the recorder before new ones are turned away.
 const QUEUE: usize = 20_000;
 
