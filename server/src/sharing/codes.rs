@@ -108,14 +108,14 @@ pub async fn find_live(db: &impl ConnectionTrait, code: &str) -> Result<short_li
 
 /// [`find_live`] through the server's lookup cache: what every `/s/` click uses.
 pub async fn find_live_cached(state: &crate::state::AppState, code: &str) -> Result<std::sync::Arc<short_link::Model>> {
-    let link = match state.lookups.short_link(code) {
-        Some(cached) => cached,
-        None => {
-            let found = std::sync::Arc::new(by_code(&state.db, code).await?);
-            state.lookups.keep_short_link(found.clone());
-            found
+    let load = || async {
+        match by_code(&state.db, code).await {
+            Ok(found) => Ok(Some(std::sync::Arc::new(found))),
+            Err(AppError::NotFound) => Ok(None),
+            Err(error) => Err(error),
         }
     };
+    let link = state.lookups.short_link(code, load).await?.ok_or(AppError::NotFound)?;
     if link.revoked_at.is_some() { Err(AppError::NotFound) } else { Ok(link) }
 }
 

@@ -25,14 +25,11 @@ const PIXEL: &[u8] = &[
 /// The recipient a verified token names, if they were really sent the message.
 pub async fn recipient_of(state: &AppState, raw: &str, purpose: Purpose) -> Result<(TrackingToken, Arc<recipient::Model>)> {
     let token = state.tracking.verify(raw, purpose).ok_or(AppError::NotFound)?;
-    let recipient = match state.lookups.recipient(token.recipient_id) {
-        Some(cached) => cached,
-        None => {
-            let found = Arc::new(recipient::Entity::find_by_id(token.recipient_id).one(&state.db).await?.ok_or(AppError::NotFound)?);
-            state.lookups.keep_recipient(found.clone());
-            found
-        }
-    };
+    let recipient = state
+        .lookups
+        .recipient(token.recipient_id, || async { recipient::Entity::find_by_id(token.recipient_id).one(&state.db).await.map(|found| found.map(Arc::new)) })
+        .await?
+        .ok_or(AppError::NotFound)?;
     if recipient.skip_reason.is_some() {
         return Err(AppError::NotFound);
     }
@@ -41,14 +38,11 @@ pub async fn recipient_of(state: &AppState, raw: &str, purpose: Purpose) -> Resu
 
 pub async fn click(State(state): State<AppState>, Path(raw): Path<String>, client: Client) -> Result<Response> {
     let (token, recipient) = recipient_of(&state, &raw, Purpose::Click).await?;
-    let link = match state.lookups.link(token.link_id) {
-        Some(cached) => cached,
-        None => {
-            let found = Arc::new(announcement_link::Entity::find_by_id(token.link_id).one(&state.db).await?.ok_or(AppError::NotFound)?);
-            state.lookups.keep_link(found.clone());
-            found
-        }
-    };
+    let link = state
+        .lookups
+        .link(token.link_id, || async { announcement_link::Entity::find_by_id(token.link_id).one(&state.db).await.map(|found| found.map(Arc::new)) })
+        .await?
+        .ok_or(AppError::NotFound)?;
     if link.announcement_id != recipient.announcement_id {
         return Err(AppError::NotFound);
     }
