@@ -237,25 +237,20 @@ impl Loader {
     /// Where to go on from: read at start and after an error, when a commit
     /// may have succeeded although its answer was lost.
     async fn read_positions(&mut self) -> anyhow::Result<()> {
-        self.at = self.stored_position().await?;
-        self.rows_at = self.stored_rows_position().await?;
-        Ok(())
-    }
-
-    async fn stored_position(&self) -> anyhow::Result<Position> {
-        let stored = setting::Entity::find_by_id(self.key.clone()).one(&self.db).await?;
-        let at = match stored.and_then(|row| Position::decode(&row.value)) {
+        self.at = match self.stored(&self.key).await? {
             Some(at) => at,
             None => Position { segment: self.log.first_segment()?, offset: 0 },
         };
         // Segments before it were loaded; a crash may have kept them on disk.
-        self.log.remove_before(at.segment)?;
-        Ok(at)
+        self.log.remove_before(self.at.segment)?;
+        self.rows_at = self.stored(&self.rows_key).await?;
+        Ok(())
     }
 
-    async fn stored_rows_position(&self) -> anyhow::Result<Option<Position>> {
-        let stored = setting::Entity::find_by_id(self.rows_key.clone()).one(&self.db).await?;
-        Ok(stored.and_then(|row| Position::decode(&row.value)))
+    /// The position a `settings` row holds, if any.
+    async fn stored(&self, key: &str) -> anyhow::Result<Option<Position>> {
+        let row = setting::Entity::find_by_id(key.to_owned()).one(&self.db).await?;
+        Ok(row.and_then(|row| Position::decode(&row.value)))
     }
 
     /// The pool to `COPY` rows through: PostgreSQL's.
