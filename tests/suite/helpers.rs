@@ -166,15 +166,17 @@ impl Drop for TestApp {
     }
 }
 
-/// Polls `check` until it returns `Some`, for at most five seconds.
 pub const FIREFOX: &str = "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0";
 
+/// Polls `check` every 50 ms until it returns `Some`. The 30 s bound only
+/// keeps a broken test from hanging: it is not a speed target, and a
+/// machine busy with other builds may take many seconds for a blast.
 pub async fn eventually<T, F, Fut>(what: &str, mut check: F) -> T
 where
     F: FnMut() -> Fut,
     Fut: std::future::Future<Output = Option<T>>,
 {
-    for _ in 0..100 {
+    for _ in 0..600 {
         if let Some(value) = check().await {
             return value;
         }
