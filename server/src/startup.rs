@@ -50,7 +50,7 @@ impl Application {
         crate::analytics::rollups::start(db.clone(), config.analytics_min_group, stopped.clone());
         let server_id = crate::delivery::journal::server_id(&config.data_dir)?;
         let recorder = crate::tracking::recorder::Recorder::start(db.clone(), config.clone(), &server_id, stopped).await?;
-        let state = AppState::new(crate::state::Services { db, config, search, tracking, mailer, recorder, lookups: Default::default(), posting_limits: Default::default() });
+        let state = AppState::new(crate::state::Services { db, config, search, tracking, mailer, recorder, lookups: Default::default(), posting_limits: Default::default(), login_limits: Default::default() });
         Ok(Application { listener, router: router(state.clone()), state, stop })
     }
 

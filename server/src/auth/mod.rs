@@ -2,6 +2,7 @@
 
 pub mod csrf;
 pub mod extract;
+pub mod next;
 mod pages;
 pub mod password;
 mod role;

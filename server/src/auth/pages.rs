@@ -34,8 +34,7 @@ pub struct NextQuery {
 
 /// Only same-site paths are followed after sign-in: never another host.
 fn safe_next(next: &str) -> String {
-    let ok = next.starts_with('/') && !next.starts_with("//") && !next.contains('\\') && !next.starts_with("/login");
-    if ok { next.to_owned() } else { "/".to_owned() }
+    super::next::after_sign_in(next)
 }
 
 pub async fn login_form(State(state): State<AppState>, jar: CookieJar, Query(query): Query<NextQuery>) -> Result<Response> {
@@ -52,7 +51,12 @@ pub struct LoginForm {
     next: String,
 }
 
-pub async fn login(State(state): State<AppState>, jar: CookieJar, CsrfForm(form): CsrfForm<LoginForm>) -> Result<Response> {
+pub async fn login(
+    State(state): State<AppState>,
+    jar: CookieJar,
+    throttle::ClientAddress(client): throttle::ClientAddress,
+    CsrfForm(form): CsrfForm<LoginForm>,
+) -> Result<Response> {
     let email = form.email.trim().to_lowercase();
     let next = safe_next(&form.next);
     let retry = |error: String, status: StatusCode, jar: CookieJar| -> Result<Response> {
@@ -60,9 +64,11 @@ pub async fn login(State(state): State<AppState>, jar: CookieJar, CsrfForm(form)
         let page = LoginPage { layout: Layout::default(), csrf: token, email: form.email.clone(), next: next.clone(), error: Some(error) };
         Ok((status, jar, render(&page)?).into_response())
     };
-    if let Err(AppError::TooManyRequests(message)) = throttle::check(&state.db, &email).await {
+    let attempt = state.login_limits.attempt(client, &email);
+    if let Err(AppError::TooManyRequests(message)) = state.login_limits.check(&attempt) {
         return retry(message, StatusCode::TOO_MANY_REQUESTS, jar);
     }
+    throttle::slow_down(&state.db, &email).await?;
     let user = service::find_by_email(&state.db, &email).await?;
     let verified = match user.as_ref().and_then(|u| u.password_hash.as_deref().map(|hash| (u, hash))) {
         Some((user, hash)) => user.active && verify_password(&form.password, hash),
@@ -72,9 +78,11 @@ pub async fn login(State(state): State<AppState>, jar: CookieJar, CsrfForm(form)
         }
     };
     let Some(user) = user.filter(|_| verified) else {
+        state.login_limits.record_failure(&attempt);
         throttle::record_failure(&state.db, &email).await?;
         return retry("The email or password is not correct.".into(), StatusCode::UNAUTHORIZED, jar);
     };
+    state.login_limits.clear(&attempt);
     throttle::clear(&state.db, &email).await?;
     // A fresh session id at every sign-in defeats session fixation.
     if let Some(old) = jar.get(SESSION_COOKIE) {
