@@ -5,6 +5,7 @@ pub mod extract;
 pub mod next;
 mod pages;
 pub mod password;
+mod password_policy;
 mod role;
 pub mod session;
 pub mod throttle;

@@ -113,10 +113,13 @@ struct PasswordPage {
     forced: bool,
     error: Option<String>,
     done: bool,
+    /// After a change: how many other sessions were ended and tokens revoked.
+    signed_out: u64,
+    revoked_tokens: u64,
 }
 
 pub async fn password_form(CurrentUser(auth): CurrentUser) -> Result<Html<String>> {
-    render(&PasswordPage { forced: auth.user.must_change_password, layout: Layout::for_user(&auth), error: None, done: false })
+    render(&PasswordPage { forced: auth.user.must_change_password, layout: Layout::for_user(&auth), error: None, done: false, signed_out: 0, revoked_tokens: 0 })
 }
 
 #[derive(Debug, Deserialize)]
@@ -129,6 +132,7 @@ pub struct PasswordForm {
 pub async fn change_password(
     State(state): State<AppState>,
     CurrentUser(auth): CurrentUser,
+    jar: CookieJar,
     CsrfForm(form): CsrfForm<PasswordForm>,
 ) -> Result<Response> {
     let layout = Layout::for_user(&auth);
@@ -140,14 +144,18 @@ pub async fn change_password(
     } else if form.new == form.current {
         Some("Choose a password different from the current one.".to_owned())
     } else {
-        super::password::validate_new_password(&form.new).err()
+        super::password::validate_new_password(&form.new, &auth.user.email, &auth.user.name).err()
     };
     if let Some(error) = error {
-        let page = PasswordPage { layout, forced, error: Some(error), done: false };
+        let page = PasswordPage { layout, forced, error: Some(error), done: false, signed_out: 0, revoked_tokens: 0 };
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)?).into_response());
     }
     service::set_password(&state.db, auth.user.clone(), &form.new).await?;
-    Ok(render(&PasswordPage { layout, forced: false, error: None, done: true })?.into_response())
+    // Whoever knew the old password may hold a session or a token made with
+    // it: end every other session (this one stays) and revoke the tokens.
+    let signed_out = session::destroy_others(&state, auth.user.id, jar.get(SESSION_COOKIE).map(|cookie| cookie.value())).await?;
+    let revoked_tokens = tokens::revoke_all_for(&state.db, auth.user.id).await?;
+    Ok(render(&PasswordPage { layout, forced: false, error: None, done: true, signed_out, revoked_tokens })?.into_response())
 }
 
 #[derive(askama::Template)]
