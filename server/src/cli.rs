@@ -110,6 +110,10 @@ pub struct ServeArgs {
     /// The From: address of Herald's emails, e.g. "HR <hr@example.com>" [default: Herald <herald@HOST>].
     #[arg(long, env = "HERALD_MAIL_FROM")]
     pub mail_from: Option<String>,
+    /// Internal networks webhooks and social destinations may reach, comma-separated, e.g. 10.1.0.0/16,127.0.0.1
+    /// [default: none; only public addresses].
+    #[arg(long, env = "HERALD_OUTBOUND_ALLOW", value_delimiter = ',')]
+    pub outbound_allow: Option<Vec<String>>,
 }
 
 #[derive(Subcommand, Debug)]
@@ -216,6 +220,7 @@ fn load_config(cli: &Cli, serve: Option<&ServeArgs>) -> anyhow::Result<Config> {
         max_upload_mb: serve.and_then(|s| s.max_upload_mb),
         smtp_url: serve.and_then(|s| s.smtp_url.clone()),
         mail_from: serve.and_then(|s| s.mail_from.clone()),
+        outbound_allow: serve.and_then(|s| s.outbound_allow.clone()),
         database_url: cli.database_url.clone(),
     };
     Config::load(&cli.data_dir, cli.config.as_deref(), overrides)

@@ -29,6 +29,9 @@ pub struct Config {
     pub review_words: Vec<String>,
     /// The smallest group of people an analytics breakdown may show.
     pub analytics_min_group: u64,
+    /// Internal networks that webhooks and social destinations may reach anyway
+    /// (see `crate::outbound`); empty: only public addresses.
+    pub outbound_allow: Vec<ipnet::IpNet>,
 }
 
 /// A channel Herald can post to: an incoming webhook (Slack, Teams,
@@ -104,6 +107,7 @@ pub struct FileConfig {
     pub social_destinations: Vec<SocialDestination>,
     pub review_words: Option<Vec<String>>,
     pub analytics_min_group: Option<u64>,
+    pub outbound_allow: Option<Vec<String>>,
 }
 
 /// Values given on the command line or in the environment; they win over the file.
@@ -115,6 +119,7 @@ pub struct Overrides {
     pub max_upload_mb: Option<u64>,
     pub smtp_url: Option<String>,
     pub mail_from: Option<String>,
+    pub outbound_allow: Option<Vec<String>>,
 }
 
 impl Config {
@@ -150,7 +155,10 @@ impl Config {
         if !(1..=1000).contains(&analytics_min_group) {
             anyhow::bail!("analytics_min_group must be between 1 and 1000, got {analytics_min_group}");
         }
+        let outbound_allow = overrides.outbound_allow.clone().or(file.outbound_allow.clone()).unwrap_or_default();
+        let outbound_allow = parse_networks(&outbound_allow)?;
         Ok(Config {
+            outbound_allow,
             analytics_min_group,
             trust_forwarded_for: file.trust_forwarded_for.unwrap_or(false),
             social_destinations: file.social_destinations.clone(),
@@ -176,6 +184,11 @@ impl Config {
     /// Cookies get the `Secure` flag when Herald is served over HTTPS.
     pub fn secure_cookies(&self) -> bool {
         self.base_url.scheme() == "https"
+    }
+
+    /// The guard every outbound request goes through.
+    pub fn outbound(&self) -> crate::outbound::Guard {
+        crate::outbound::Guard::new(self.outbound_allow.clone())
     }
 
     /// The tantivy index: a cache of the database, rebuilt when missing.
@@ -270,6 +283,21 @@ fn check_destination(destination: &SocialDestination) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// `127.0.0.1`, `10.0.0.0/8`, `fd00::/8`: a bare address is a network of one.
+fn parse_networks(entries: &[String]) -> anyhow::Result<Vec<ipnet::IpNet>> {
+    entries
+        .iter()
+        .map(|entry| entry.trim())
+        .filter(|entry| !entry.is_empty())
+        .map(|entry| {
+            entry
+                .parse::<ipnet::IpNet>()
+                .or_else(|_| entry.parse::<std::net::IpAddr>().map(ipnet::IpNet::from))
+                .map_err(|_| anyhow::anyhow!("outbound_allow: {entry:?} is not an address or network such as 10.0.0.0/8"))
+        })
+        .collect()
+}
+
 fn read_file(path: &Path) -> anyhow::Result<FileConfig> {
     let text = std::fs::read_to_string(path).with_context(|| format!("reading config file {}", path.display()))?;
     toml::from_str(&text).with_context(|| format!("config file {} is not valid", path.display()))
@@ -299,5 +327,19 @@ mod tests {
         assert!(Config::load(dir.path(), None, Overrides::default()).is_err());
         let overrides = Overrides { base_url: Some("ftp://example.com".into()), ..Default::default() };
         assert!(Config::load(tempfile::tempdir().unwrap().path(), None, overrides).is_err());
+    }
+
+    #[test]
+    fn the_outbound_allow_list_takes_addresses_and_networks() {
+        let dir = tempfile::tempdir().unwrap();
+        assert!(Config::load(dir.path(), None, Overrides::default()).unwrap().outbound_allow.is_empty(), "nothing internal by default");
+        std::fs::write(dir.path().join("herald.toml"), "outbound_allow = [\"127.0.0.1\", \"10.0.0.0/8\", \"fd00::/8\"]\n").unwrap();
+        let config = Config::load(dir.path(), None, Overrides::default()).unwrap();
+        assert_eq!(config.outbound_allow.len(), 3);
+        assert!(config.outbound().permits("10.9.8.7".parse().unwrap()) && !config.outbound().permits("192.168.0.1".parse().unwrap()));
+        let overrides = Overrides { outbound_allow: Some(vec!["192.168.0.0/16".into()]), ..Default::default() };
+        assert_eq!(Config::load(dir.path(), None, overrides).unwrap().outbound_allow, vec!["192.168.0.0/16".parse::<ipnet::IpNet>().unwrap()]);
+        let overrides = Overrides { outbound_allow: Some(vec!["intranet".into()]), ..Default::default() };
+        assert!(Config::load(dir.path(), None, overrides).is_err());
     }
 }

@@ -28,6 +28,8 @@ pub struct Services {
     pub lookups: LookupCache,
     /// How many comments each person posted lately (memory only; see `comments::throttle`).
     pub posting_limits: crate::comments::throttle::PostingLimits,
+    /// Failed sign-ins per client (memory only; see `auth::throttle`).
+    pub login_limits: crate::auth::throttle::LoginLimits,
 }
 
 impl AppState {

@@ -72,7 +72,7 @@ async fn a_wrong_password_is_refused_and_changes_nothing() {
 }
 
 #[tokio::test]
-async fn repeated_failures_throttle_the_account() {
+async fn repeated_failures_throttle_that_client() {
     let app = TestApp::spawn().await;
     let email = app.user(Role::Employee).await;
     for _ in 0..herald::auth::throttle::MAX_FAILURES {
@@ -80,9 +80,127 @@ async fn repeated_failures_throttle_the_account() {
         assert_eq!(response.status(), 401);
     }
     let (client, response) = app.login_as(&email, PASSWORD).await;
-    assert_eq!(response.status(), 429, "even the right password waits");
+    assert_eq!(response.status(), 429, "even the right password waits, from this client");
     assert!(response.text().await.unwrap().contains("Too many failed sign-in attempts"));
     assert_eq!(app.get(&client, "/").await.status(), 303);
+}
+
+/// A browser that says (through a trusted proxy) it comes from `ip`.
+fn browser_from(ip: &str) -> reqwest::Client {
+    let mut headers = reqwest::header::HeaderMap::new();
+    headers.insert("x-forwarded-for", ip.parse().unwrap());
+    reqwest::Client::builder().cookie_store(true).redirect(reqwest::redirect::Policy::none()).default_headers(headers).build().unwrap()
+}
+
+async fn login_from(app: &TestApp, ip: &str, email: &str, password: &str) -> (reqwest::Client, reqwest::Response) {
+    let client = browser_from(ip);
+    let csrf = app.csrf(&client, "/login").await;
+    let response = app.post_form(&client, "/login", &[("csrf", &csrf), ("email", email), ("password", password)]).await;
+    (client, response)
+}
+
+#[tokio::test]
+async fn an_attacker_cannot_lock_the_owner_out_of_their_account() {
+    let app = TestApp::spawn_with(|config| config.trust_forwarded_for = true).await;
+    let admin = app.user(Role::Admin).await;
+    for attempt in 0..herald::auth::throttle::MAX_FAILURES + 3 {
+        let (_, response) = login_from(&app, "203.0.113.7", &admin, "wrong password!").await;
+        let expected = if attempt < herald::auth::throttle::MAX_FAILURES { 401 } else { 429 };
+        assert_eq!(response.status(), expected, "attempt {attempt}");
+    }
+    let (_, attacker) = login_from(&app, "203.0.113.7", &admin, PASSWORD).await;
+    assert_eq!(attacker.status(), 429, "the failing client waits");
+    let (client, owner) = login_from(&app, "198.51.100.20", &admin, PASSWORD).await;
+    assert_eq!(owner.status(), 303, "the owner, elsewhere, signs in");
+    assert_eq!(app.get(&client, "/admin/users").await.status(), 200);
+}
+
+#[tokio::test]
+async fn password_spraying_from_one_client_is_stopped() {
+    let app = TestApp::spawn_with(|config| config.trust_forwarded_for = true).await;
+    let victim = app.user(Role::Employee).await;
+    for n in 0..herald::auth::throttle::CLIENT_MAX_FAILURES {
+        let (_, response) = login_from(&app, "203.0.113.8", &format!("person{n}@example.com"), "Summer2024!").await;
+        assert_eq!(response.status(), 401, "attempt {n}");
+    }
+    let (_, sprayer) = login_from(&app, "203.0.113.8", &victim, "Summer2024!").await;
+    assert_eq!(sprayer.status(), 429, "one more account from the same client is refused");
+    assert_eq!(login_from(&app, "198.51.100.21", &victim, PASSWORD).await.1.status(), 303);
+}
+
+#[tokio::test]
+async fn changing_the_password_signs_out_other_sessions_and_revokes_tokens() {
+    let app = TestApp::spawn().await;
+    let email = app.user(Role::Employee).await;
+    let user = service::find_by_email(&app.state.db, &email).await.unwrap().unwrap();
+    let token = herald::auth::tokens::create(&app.state.db, user.id, "script").await.unwrap();
+    let me = |token: String| {
+        let url = app.url("/api/v1/me");
+        async move { reqwest::Client::new().get(url).bearer_auth(token).send().await.unwrap().status() }
+    };
+    assert_eq!(me(token.clone()).await, 200);
+    let (here, _) = app.login_as(&email, PASSWORD).await;
+    let (elsewhere, _) = app.login_as(&email, PASSWORD).await;
+    let csrf = app.csrf(&here, "/account/password").await;
+    let form = [("csrf", csrf.as_str()), ("current", PASSWORD), ("new", "a brand new passphrase"), ("confirm", "a brand new passphrase")];
+    let response = app.post_form(&here, "/account/password", &form).await;
+    assert_eq!(response.status(), 200);
+    let page = response.text().await.unwrap();
+    assert!(page.contains("Every other session of yours was signed out") && page.contains("API tokens were revoked"), "{page}");
+    assert_eq!(app.get(&here, "/").await.status(), 200, "this session goes on");
+    assert_eq!(app.get(&elsewhere, "/").await.status(), 303, "the other one ended");
+    assert_eq!(me(token).await, 401, "the token made before the change no longer works");
+}
+
+#[tokio::test]
+async fn common_and_guessable_passwords_are_refused() {
+    let app = TestApp::spawn().await;
+    let email = app.user(Role::Employee).await;
+    let (client, _) = app.login_as(&email, PASSWORD).await;
+    let csrf = app.csrf(&client, "/account/password").await;
+    for (new, reason) in [
+        ("aaaaaaaaaa", "repeats one character"),
+        ("ZZZZZZZZZZZZZZ", "repeats one character"),
+        ("abcabcabcabc", "short pattern"),
+        ("qwertyuiop", "most common passwords"),
+        ("password123", "most common passwords"),
+        ("Iloveyou2024!", "most common passwords"),
+        (email.as_str(), "email address or your name"),
+        ("Test Employee 2024", "email address or your name"),
+    ] {
+        let form = [("csrf", csrf.as_str()), ("current", PASSWORD), ("new", new), ("confirm", new)];
+        let response = app.post_form(&client, "/account/password", &form).await;
+        assert_eq!(response.status(), 422, "{new}");
+        let page = response.text().await.unwrap();
+        assert!(page.contains(reason), "{new}: {page}");
+    }
+    assert_eq!(app.login_as(&email, PASSWORD).await.1.status(), 303, "the password did not change");
+}
+
+#[tokio::test]
+async fn sign_in_only_ever_leads_to_a_path_on_this_site() {
+    let app = TestApp::spawn().await;
+    let email = app.user(Role::Employee).await;
+    let hostile = [
+        "/%09/evil.example", "/%0d/x", "/%0a/evil.example", "/%0D%0ASet-Cookie:x=1", "//evil.example", "%2F%2Fevil.example", "/%5Cevil.example",
+        "/%5C%5Cevil.example", "%5C%5Cevil.example", "https://evil.example/", "https:evil.example", "/%2F/evil.example", "%09//evil.example",
+        "/%00/x", "/%7F/x", "javascript:alert(1)",
+    ];
+    for next in hostile {
+        let form = app.get(&app.browser(), &format!("/login?next={next}")).await;
+        assert_eq!(form.status(), 200, "{next}");
+        assert!(form.text().await.unwrap().contains("name=\"next\" value=\"/\""), "{next}");
+    }
+    for (next, expected) in [
+        ("/\t/evil.example", "/"), ("/\r/x", "/"), ("/\n/evil.example", "/"), ("/\\evil.example", "/"), ("//evil.example", "/"),
+        ("/news/3?tab=comments", "/news/3?tab=comments"), ("/library/dental", "/library/dental"),
+    ] {
+        let client = app.browser();
+        let csrf = app.csrf(&client, "/login").await;
+        let response = app.post_form(&client, "/login", &[("csrf", &csrf), ("email", &email), ("password", PASSWORD), ("next", next)]).await;
+        assert_eq!(response.status(), 303, "{next:?}");
+        assert_eq!(location(&response), expected, "{next:?}");
+    }
 }
 
 #[tokio::test]

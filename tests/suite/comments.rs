@@ -70,7 +70,10 @@ async fn threads_nest_two_levels_edits_close_after_fifteen_minutes_and_authors_d
     assert!(row.body.contains("next year") && row.edited_at.is_some());
     let csrf_bob = app.csrf(&bob, &page).await;
     let theirs = app.post_form(&bob, &format!("/comments/{root}/edit"), &[("csrf", &csrf_bob), ("body", "hijacked")]).await;
-    assert_eq!(theirs.status(), 403);
+    assert_eq!(theirs.status(), 404, "someone else's comment answers like one that does not exist");
+    let missing = app.post_form(&bob, "/comments/999999/edit", &[("csrf", &csrf_bob), ("body", "hijacked")]).await;
+    assert_eq!(missing.status(), 404);
+    assert_eq!(app.get(&bob, &format!("/comments/{root}/edit")).await.status(), app.get(&bob, "/comments/999999/edit").await.status());
     let mut old: comment::ActiveModel = find(&app, reply).await.into();
     old.created_at = Set(chrono::Utc::now() - chrono::Duration::minutes(16));
     old.update(&app.state.db).await.unwrap();
@@ -81,7 +84,8 @@ async fn threads_nest_two_levels_edits_close_after_fifteen_minutes_and_authors_d
     assert!(!app.get(&bob, &page).await.text().await.unwrap().contains(&format!("/comments/{reply}/edit")), "no edit link after the window");
 
     // Deleting one's own keeps its place for the replies and drops its text.
-    assert_eq!(app.post_form(&alice, &format!("/comments/{reply}/delete"), &[("csrf", &csrf)]).await.status(), 403);
+    assert_eq!(app.post_form(&alice, &format!("/comments/{reply}/delete"), &[("csrf", &csrf)]).await.status(), 404);
+    assert_eq!(app.post_form(&alice, "/comments/999999/delete", &[("csrf", &csrf)]).await.status(), 404);
     assert_eq!(app.post_form(&bob, &format!("/comments/{reply}/delete"), &[("csrf", &csrf_bob)]).await.status(), 303);
     let row = find(&app, reply).await;
     assert_eq!((row.status.as_str(), row.body.as_str()), ("deleted", ""));

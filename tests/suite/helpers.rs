@@ -45,6 +45,9 @@ impl TestApp {
     async fn start(database_url: Option<String>, data_dir: tempfile::TempDir, tweak: impl FnOnce(&mut Config)) -> TestApp {
         let overrides = Overrides { bind: Some("127.0.0.1:0".parse().unwrap()), database_url: database_url.clone(), ..Default::default() };
         let mut config = Config::load(data_dir.path(), None, overrides).expect("config");
+        // The tests' webhook and social receivers listen on loopback; a test of
+        // the outbound guard clears this in its tweak.
+        config.outbound_allow = vec!["127.0.0.0/8".parse().unwrap()];
         tweak(&mut config);
         let mut attempt = 0;
         // A server that was just stopped may still hold the search index for a moment.

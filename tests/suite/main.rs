@@ -30,6 +30,7 @@ mod outage;
 mod privacy;
 mod attachments;
 mod backup;
+mod shares;
 mod spotlights;
 mod tracking;
 mod trends;

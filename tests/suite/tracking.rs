@@ -256,7 +256,8 @@ async fn social_posts_get_counted_short_links_utm_qr_codes_and_can_be_posted() {
     assert!(received[1].2.contains("status=Dental+changes"));
     let stored = social_post::Entity::find().filter(social_post::Column::Channel.eq("slack")).one(&app.state.db).await.unwrap().unwrap();
     assert_eq!(stored.post_status, Some(200));
-    assert!(stored.posted_at.is_some() && stored.post_response.unwrap().contains("\"ok\""));
+    assert!(stored.posted_at.is_some());
+    assert_eq!(stored.post_response.as_deref(), Some("HTTP 200 OK"), "the status line, never the answer's body");
     // A destination of another channel is refused.
     let x_post = posts.iter().find(|p| p.channel == "x").unwrap();
     let response = app.post_form(&hr, &format!("{page}/{}/publish", x_post.id), &[("csrf", &csrf), ("destination", "HR Slack")]).await;
@@ -483,4 +484,54 @@ async fn clicks_stored_but_not_applied_when_the_server_died_are_applied_once_on_
     let bo_now = recipient::Entity::find_by_id(bo.id).one(&app.state.db).await.unwrap().unwrap();
     assert!(bo_now.first_clicked_at.is_some(), "what the click implies is applied");
     assert_eq!(positions(&app).await, (rows_stored.clone(), rows_stored));
+}
+
+#[tokio::test]
+async fn social_publishing_follows_no_redirect_to_an_internal_address() {
+    // The destination (allowed) answers with a redirect to a loopback address
+    // the operator did not allow: the hop is refused before any connection.
+    let target_seen: Arc<Mutex<u32>> = Arc::default();
+    let seen = target_seen.clone();
+    let inside = axum::Router::new().route("/secret", axum::routing::any(move || {
+        let seen = seen.clone();
+        async move {
+            *seen.lock().unwrap() += 1;
+            "internal secret"
+        }
+    }));
+    let inside_listener = tokio::net::TcpListener::bind("127.0.0.2:0").await.unwrap();
+    let inside_url = format!("http://{}/secret", inside_listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(inside_listener, inside).await.unwrap() });
+    let redirect_to = inside_url.clone();
+    let outside = axum::Router::new().route("/hooks/hr", post(move || {
+        let to = redirect_to.clone();
+        async move { (axum::http::StatusCode::TEMPORARY_REDIRECT, [(axum::http::header::LOCATION, to)]) }
+    }));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, outside).await.unwrap() });
+    let destinations = vec![herald::config::SocialDestination {
+        name: "HR Slack".into(), channel: "slack".into(), kind: "webhook".into(), url: format!("{address}/hooks/hr"), token: String::new(),
+    }];
+    let app = TestApp::spawn_with(move |config| {
+        config.social_destinations = destinations;
+        config.outbound_allow = vec!["127.0.0.1/32".parse().unwrap()];
+    })
+    .await;
+    let api = Api::new(&app).await;
+    let (id, _, _) = sent_announcement(&app, &api, "Benefits", 1).await;
+    let hr = app.signed_in(Role::HrStaff).await;
+    let page = format!("/spotlights/{id}/social");
+    let csrf = csrf_in(&app.get(&hr, &page).await.text().await.unwrap()).unwrap();
+    assert_eq!(app.post_form(&hr, &page, &[("csrf", &csrf), ("channel", "slack"), ("body", "Read {link}")]).await.status(), 303);
+    let post = social_post::Entity::find().one(&app.state.db).await.unwrap().unwrap();
+    let response = app.post_form(&hr, &format!("{page}/{}/publish", post.id), &[("csrf", &csrf), ("destination", "HR Slack")]).await;
+    assert_eq!(response.status(), 303);
+    let stored = social_post::Entity::find_by_id(post.id).one(&app.state.db).await.unwrap().unwrap();
+    assert!(stored.posted_at.is_none() && stored.post_status.is_none());
+    let answer = stored.post_response.unwrap_or_default();
+    assert!(answer.contains("internal address") && !answer.contains("internal secret"), "{answer}");
+    assert_eq!(*target_seen.lock().unwrap(), 0, "the internal address was never called");
+    let shown = app.get(&hr, &page).await.text().await.unwrap();
+    assert!(!shown.contains("internal secret"));
 }

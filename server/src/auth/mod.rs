@@ -2,8 +2,10 @@
 
 pub mod csrf;
 pub mod extract;
+pub mod next;
 mod pages;
 pub mod password;
+mod password_policy;
 mod role;
 pub mod session;
 pub mod throttle;

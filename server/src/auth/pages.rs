@@ -34,8 +34,7 @@ pub struct NextQuery {
 
 /// Only same-site paths are followed after sign-in: never another host.
 fn safe_next(next: &str) -> String {
-    let ok = next.starts_with('/') && !next.starts_with("//") && !next.contains('\\') && !next.starts_with("/login");
-    if ok { next.to_owned() } else { "/".to_owned() }
+    super::next::after_sign_in(next)
 }
 
 pub async fn login_form(State(state): State<AppState>, jar: CookieJar, Query(query): Query<NextQuery>) -> Result<Response> {
@@ -52,7 +51,12 @@ pub struct LoginForm {
     next: String,
 }
 
-pub async fn login(State(state): State<AppState>, jar: CookieJar, CsrfForm(form): CsrfForm<LoginForm>) -> Result<Response> {
+pub async fn login(
+    State(state): State<AppState>,
+    jar: CookieJar,
+    throttle::ClientAddress(client): throttle::ClientAddress,
+    CsrfForm(form): CsrfForm<LoginForm>,
+) -> Result<Response> {
     let email = form.email.trim().to_lowercase();
     let next = safe_next(&form.next);
     let retry = |error: String, status: StatusCode, jar: CookieJar| -> Result<Response> {
@@ -60,9 +64,11 @@ pub async fn login(State(state): State<AppState>, jar: CookieJar, CsrfForm(form)
         let page = LoginPage { layout: Layout::default(), csrf: token, email: form.email.clone(), next: next.clone(), error: Some(error) };
         Ok((status, jar, render(&page)?).into_response())
     };
-    if let Err(AppError::TooManyRequests(message)) = throttle::check(&state.db, &email).await {
+    let attempt = state.login_limits.attempt(client, &email);
+    if let Err(AppError::TooManyRequests(message)) = state.login_limits.check(&attempt) {
         return retry(message, StatusCode::TOO_MANY_REQUESTS, jar);
     }
+    throttle::slow_down(&state.db, &email).await?;
     let user = service::find_by_email(&state.db, &email).await?;
     let verified = match user.as_ref().and_then(|u| u.password_hash.as_deref().map(|hash| (u, hash))) {
         Some((user, hash)) => user.active && verify_password(&form.password, hash),
@@ -72,9 +78,11 @@ pub async fn login(State(state): State<AppState>, jar: CookieJar, CsrfForm(form)
         }
     };
     let Some(user) = user.filter(|_| verified) else {
+        state.login_limits.record_failure(&attempt);
         throttle::record_failure(&state.db, &email).await?;
         return retry("The email or password is not correct.".into(), StatusCode::UNAUTHORIZED, jar);
     };
+    state.login_limits.clear(&attempt);
     throttle::clear(&state.db, &email).await?;
     // A fresh session id at every sign-in defeats session fixation.
     if let Some(old) = jar.get(SESSION_COOKIE) {
@@ -105,10 +113,13 @@ struct PasswordPage {
     forced: bool,
     error: Option<String>,
     done: bool,
+    /// After a change: how many other sessions were ended and tokens revoked.
+    signed_out: u64,
+    revoked_tokens: u64,
 }
 
 pub async fn password_form(CurrentUser(auth): CurrentUser) -> Result<Html<String>> {
-    render(&PasswordPage { forced: auth.user.must_change_password, layout: Layout::for_user(&auth), error: None, done: false })
+    render(&PasswordPage { forced: auth.user.must_change_password, layout: Layout::for_user(&auth), error: None, done: false, signed_out: 0, revoked_tokens: 0 })
 }
 
 #[derive(Debug, Deserialize)]
@@ -121,6 +132,7 @@ pub struct PasswordForm {
 pub async fn change_password(
     State(state): State<AppState>,
     CurrentUser(auth): CurrentUser,
+    jar: CookieJar,
     CsrfForm(form): CsrfForm<PasswordForm>,
 ) -> Result<Response> {
     let layout = Layout::for_user(&auth);
@@ -132,14 +144,18 @@ pub async fn change_password(
     } else if form.new == form.current {
         Some("Choose a password different from the current one.".to_owned())
     } else {
-        super::password::validate_new_password(&form.new).err()
+        super::password::validate_new_password(&form.new, &auth.user.email, &auth.user.name).err()
     };
     if let Some(error) = error {
-        let page = PasswordPage { layout, forced, error: Some(error), done: false };
+        let page = PasswordPage { layout, forced, error: Some(error), done: false, signed_out: 0, revoked_tokens: 0 };
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)?).into_response());
     }
     service::set_password(&state.db, auth.user.clone(), &form.new).await?;
-    Ok(render(&PasswordPage { layout, forced: false, error: None, done: true })?.into_response())
+    // Whoever knew the old password may hold a session or a token made with
+    // it: end every other session (this one stays) and revoke the tokens.
+    let signed_out = session::destroy_others(&state, auth.user.id, jar.get(SESSION_COOKIE).map(|cookie| cookie.value())).await?;
+    let revoked_tokens = tokens::revoke_all_for(&state.db, auth.user.id).await?;
+    Ok(render(&PasswordPage { layout, forced: false, error: None, done: true, signed_out, revoked_tokens })?.into_response())
 }
 
 #[derive(askama::Template)]

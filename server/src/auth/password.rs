@@ -6,7 +6,7 @@ use base64::Engine;
 use rand::RngCore;
 use sha2::{Digest, Sha256};
 
-pub const MIN_PASSWORD_LEN: usize = 10;
+pub use super::password_policy::MIN_PASSWORD_LEN;
 
 pub fn hash_password(password: &str) -> anyhow::Result<String> {
     let salt = SaltString::generate(&mut OsRng);
@@ -30,14 +30,9 @@ pub fn burn_verify_time(password: &str) {
     let _ = verify_password(password, hash);
 }
 
-pub fn validate_new_password(password: &str) -> Result<(), String> {
-    if password.chars().count() < MIN_PASSWORD_LEN {
-        return Err(format!("The password must have at least {MIN_PASSWORD_LEN} characters."));
-    }
-    if password.len() > 1024 {
-        return Err("The password is too long.".into());
-    }
-    Ok(())
+/// Checks a new password for the account with this email and name (see `password_policy`).
+pub fn validate_new_password(password: &str, email: &str, name: &str) -> Result<(), String> {
+    super::password_policy::check(password, email, name)
 }
 
 /// A random URL-safe secret with `bytes` bytes of entropy.
@@ -73,8 +68,8 @@ mod tests {
 
     #[test]
     fn short_passwords_are_refused() {
-        assert!(validate_new_password("short").is_err());
-        assert!(validate_new_password("long enough pass").is_ok());
+        assert!(validate_new_password("short", "a@example.com", "A").is_err());
+        assert!(validate_new_password("long enough pass", "a@example.com", "A").is_ok());
     }
 
     #[test]

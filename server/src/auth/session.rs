@@ -63,6 +63,16 @@ pub async fn destroy_all_for(state: &AppState, user_id: i32) -> Result<()> {
     Ok(())
 }
 
+/// Ends every session of a user but the one whose cookie is `keep`: what a
+/// password change does, so that whoever knew the old password is signed out.
+pub async fn destroy_others(state: &AppState, user_id: i32, keep: Option<&str>) -> Result<u64> {
+    let mut others = session::Entity::delete_many().filter(session::Column::UserId.eq(user_id));
+    if let Some(keep) = keep {
+        others = others.filter(session::Column::IdHash.ne(sha256_hex(keep)));
+    }
+    Ok(others.exec(&state.db).await?.rows_affected)
+}
+
 pub fn session_cookie(state: &AppState, value: String) -> Cookie<'static> {
     Cookie::build((SESSION_COOKIE, value))
         .path("/")

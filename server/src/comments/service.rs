@@ -166,8 +166,9 @@ pub(super) async fn announce(db: &DatabaseConnection, saved: &comment::Model) ->
 
 /// The author's own named comment, still open to changes.
 fn own(auth: &AuthSession, comment: &comment::Model) -> Result<()> {
+    // "Not yours" answers like "no such comment": ids must not tell which exist.
     if comment.author_id != Some(auth.user.id) {
-        return Err(AppError::Forbidden);
+        return Err(AppError::NotFound);
     }
     if Status::parse(&comment.status) == Status::Deleted {
         return Err(AppError::Unprocessable("This comment was deleted.".into()));

@@ -3,6 +3,7 @@
 //! posting to configured destinations, and the share tree.
 
 pub mod api;
+pub mod audience;
 pub mod channels;
 pub mod codes;
 pub mod posts;

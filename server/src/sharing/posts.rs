@@ -182,7 +182,7 @@ pub async fn publish(
         .clone();
     let link = short_link::Entity::find_by_id(post.short_link_id).one(&state.db).await?.ok_or(AppError::NotFound)?;
     let text = channels::compose(&post.body, &short_url(&state, &link.code));
-    let answer = publish::post(&destination, &text, &format!("herald-post-{}", post.id)).await;
+    let answer = publish::post(&state.config.outbound(), &destination, &text, &format!("herald-post-{}", post.id)).await;
     let mut row = post.into_active_model();
     row.destination = Set(Some(destination.name.clone()));
     row.post_status = Set(answer.status.map(i32::from));

@@ -2,12 +2,14 @@
 //! on the link's channel and redirects to the target stored with the link;
 //! `/v/{code}` is that target: the announcement (or library item) as anyone
 //! with the link may read it, with its items and files tracked per link.
+//! Every item and file shown is checked against the audience of the person
+//! behind the link, at each view (see [`super::audience`]).
 
 use axum::extract::{Path, State};
 use axum::response::{Html, Response};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
-use super::codes;
+use super::{audience, codes};
 use crate::auth::extract::OptionalUser;
 use crate::entities::{attachment, collateral, short_link};
 use crate::error::{AppError, Result};
@@ -37,6 +39,7 @@ pub async fn show(State(state): State<AppState>, Path(code): Path<String>, Optio
         (Some(announcement_id), _) => {
             let announcement = crate::spotlights::service::find(&state.db, announcement_id).await?;
             let mut page = SpotlightPage::new(&state, layout, announcement, format!("/v/{code}/items/")).await?;
+            page.items = audience::visible(&state, &link, std::mem::take(&mut page.items)).await?;
             page.share_from = share_from;
             render(&page)
         }
@@ -59,7 +62,7 @@ pub async fn item(
 ) -> Result<Html<String>> {
     let link = codes::find_live_cached(&state, &code).await?;
     let announcement_id = link.announcement_id.ok_or(AppError::NotFound)?;
-    let item = featured(&state, announcement_id, collateral_id).await?;
+    let item = audience::check(&state, &link, featured(&state, announcement_id, collateral_id).await?).await?;
     draft(&link, EventKind::Asset, client).collateral(Some(collateral_id)).record(&state).await?;
     let announcement = crate::spotlights::service::find(&state.db, announcement_id).await?;
     let mut page = ItemPage::new(&state, auth.as_ref().map(Layout::for_user).unwrap_or_default(), item, format!("/v/{code}/files/"));
@@ -74,7 +77,7 @@ pub async fn file(State(state): State<AppState>, Path((code, attachment_id)): Pa
     // Only files of what this link leads to.
     match link.announcement_id {
         Some(announcement_id) => {
-            featured(&state, announcement_id, row.collateral_id).await?;
+            audience::check(&state, &link, featured(&state, announcement_id, row.collateral_id).await?).await?;
         }
         None if link.collateral_id == Some(row.collateral_id) => {
             shared_item(&state, &link).await?;
@@ -92,5 +95,5 @@ async fn shared_item(state: &AppState, link: &short_link::Model) -> Result<Featu
     if !super::shares::is_shareable(&item) {
         return Err(AppError::NotFound);
     }
-    FeaturedItem::current(&state.db, item).await
+    audience::check(state, link, FeaturedItem::current(&state.db, item).await?).await
 }

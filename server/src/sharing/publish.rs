@@ -1,16 +1,20 @@
 //! Posting a social spotlight to a configured destination: an incoming
 //! webhook (Slack, Teams, Mattermost: JSON `{"text": …}`) or a
-//! Mastodon-compatible server (`POST /api/v1/statuses`). Whatever the
-//! destination answers is kept with the post.
+//! Mastodon-compatible server (`POST /api/v1/statuses`). The destination's
+//! status line is kept with the post, never the body of its answer: through
+//! `crate::outbound` the request reaches no internal address (redirects
+//! included) unless the operator allowed it.
 
 use std::time::Duration;
 
 use crate::config::SocialDestination;
+use crate::outbound::{bounded_line, describe, status_line, Guard};
 
 /// The destination's answer; `status` is `None` when it could not be reached.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Answer {
     pub status: Option<u16>,
+    /// "HTTP 201 Created", or why it could not be sent (bounded, one line).
     pub body: String,
 }
 
@@ -20,13 +24,12 @@ impl Answer {
     }
 }
 
-/// Longest answer body kept.
-const KEPT: usize = 2_000;
+const TIMEOUT: Duration = Duration::from_secs(10);
 
-pub async fn post(destination: &SocialDestination, text: &str, idempotency_key: &str) -> Answer {
-    let client = match reqwest::Client::builder().timeout(Duration::from_secs(10)).build() {
+pub async fn post(guard: &Guard, destination: &SocialDestination, text: &str, idempotency_key: &str) -> Answer {
+    let client = match guard.client(TIMEOUT, true) {
         Ok(client) => client,
-        Err(error) => return Answer { status: None, body: error.to_string() },
+        Err(error) => return Answer { status: None, body: bounded_line(&error.to_string()) },
     };
     let request = match destination.kind.as_str() {
         "mastodon" => client
@@ -37,12 +40,12 @@ pub async fn post(destination: &SocialDestination, text: &str, idempotency_key: 
             .form(&[("status", text), ("visibility", "public")]),
         _ => client.post(&destination.url).json(&serde_json::json!({ "text": text })),
     };
+    let checked = url::Url::parse(&destination.url).map_err(|err| err.to_string()).and_then(|url| guard.check_url(&url));
+    if let Err(refused) = checked {
+        return Answer { status: None, body: bounded_line(&format!("not sent to {}: {refused}", destination.name)) };
+    }
     match request.send().await {
-        Ok(response) => {
-            let status = response.status().as_u16();
-            let body = response.text().await.unwrap_or_default();
-            Answer { status: Some(status), body: body.chars().take(KEPT).collect() }
-        }
-        Err(error) => Answer { status: None, body: format!("could not reach {}: {error}", destination.name) },
+        Ok(response) => Answer { status: Some(response.status().as_u16()), body: status_line(response.status()) },
+        Err(error) => Answer { status: None, body: bounded_line(&format!("could not reach {}: {}", destination.name, describe(&error, TIMEOUT))) },
     }
 }

@@ -74,7 +74,7 @@ fn truncate(text: &str, max: usize) -> &str {
 
 /// The client's address: the connection's peer, or the first
 /// `X-Forwarded-For` hop when Herald is configured to sit behind a proxy.
-fn client_ip(parts: &Parts, trust_forwarded_for: bool) -> Option<IpAddr> {
+pub(crate) fn client_ip(parts: &Parts, trust_forwarded_for: bool) -> Option<IpAddr> {
     if trust_forwarded_for {
         let forwarded = parts.headers.get("x-forwarded-for").and_then(|v| v.to_str().ok());
         if let Some(ip) = forwarded.and_then(|list| list.split(',').next()).and_then(|first| first.trim().parse().ok()) {

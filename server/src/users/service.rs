@@ -99,7 +99,7 @@ pub async fn create<C: ConnectionTrait>(db: &C, new: NewUser, password: Option<&
     }
     let (password, generated) = match password {
         Some(given) => {
-            validate_new_password(given).map_err(AppError::Unprocessable)?;
+            validate_new_password(given, new.email.as_str(), &new.name).map_err(AppError::Unprocessable)?;
             (given.to_owned(), None)
         }
         None => {
@@ -128,7 +128,7 @@ pub async fn create<C: ConnectionTrait>(db: &C, new: NewUser, password: Option<&
 }
 
 pub async fn set_password(db: &DatabaseConnection, user: user::Model, password: &str) -> Result<()> {
-    validate_new_password(password).map_err(AppError::Unprocessable)?;
+    validate_new_password(password, &user.email, &user.name).map_err(AppError::Unprocessable)?;
     let mut active: user::ActiveModel = user.into();
     active.password_hash = Set(Some(hash_password(password)?));
     active.must_change_password = Set(false);

@@ -44,7 +44,7 @@ pub struct CreatedWebhook {
     responses((status = 201, body = CreatedWebhook), (status = 401), (status = 403), (status = 422)),
     security(("bearer" = [])))]
 pub async fn create(admin: Require<Admin>, State(state): State<AppState>, Json(body): Json<CreateWebhook>) -> Result<(StatusCode, Json<CreatedWebhook>)> {
-    let new = NewWebhook::parse(&body.url, &body.events).map_err(AppError::Unprocessable)?;
+    let new = NewWebhook::parse_reachable(&body.url, &body.events, &state.config.outbound()).await.map_err(AppError::Unprocessable)?;
     let hook = service::create(&state.db, new, Some(admin.user().user.id)).await?;
     tracing::info!(webhook = hook.id, url = %hook.url, "webhook registered");
     let view = service::all(&state.db).await?.into_iter().find(|view| view.id == hook.id).ok_or(AppError::NotFound)?;

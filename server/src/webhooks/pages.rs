@@ -56,7 +56,7 @@ pub async fn index(user: Require<Admin>, State(state): State<AppState>) -> Resul
 pub async fn create(user: Require<Admin>, State(state): State<AppState>, CsrfForm(fields): CsrfForm<Vec<(String, String)>>) -> Result<Response> {
     let url = fields.iter().find(|(key, _)| key == "url").map(|(_, value)| value.clone()).unwrap_or_default();
     let events: Vec<String> = fields.into_iter().filter(|(key, _)| key == "events").map(|(_, value)| value).collect();
-    let new = match NewWebhook::parse(&url, &events) {
+    let new = match NewWebhook::parse_reachable(&url, &events, &state.config.outbound()).await {
         Ok(new) => new,
         Err(reason) => {
             let shown = page(&state, user.user(), Some((url, events)), Some(reason)).await?;

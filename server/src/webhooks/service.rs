@@ -48,6 +48,14 @@ impl NewWebhook {
         chosen.sort_by_key(|event| EVENTS.iter().position(|known| known == event));
         Ok(NewWebhook { url: parsed, events: chosen })
     }
+
+    /// [`NewWebhook::parse`], and the address checked against the outbound
+    /// guard now (each delivery checks it again when it connects).
+    pub async fn parse_reachable(url: &str, events: &[String], guard: &crate::outbound::Guard) -> Result<NewWebhook, String> {
+        let new = NewWebhook::parse(url, events)?;
+        guard.check_url_now(&new.url).await.map_err(|reason| format!("Herald will not call “{}”: {reason}.", new.url))?;
+        Ok(new)
+    }
 }
 
 /// A webhook with how its recent deliveries went; never its secret.
@@ -177,12 +185,23 @@ mod tests {
         let new = NewWebhook::parse(" https://hooks.example.com/herald ", &events(&["bounce", "click", "bounce"])).unwrap();
         assert_eq!(new.url.as_str(), "https://hooks.example.com/herald");
         assert_eq!(new.events, vec!["click", "bounce"]);
-        assert!(NewWebhook::parse("http://127.0.0.1:9000/", &events(&["open"])).is_ok());
+        assert!(NewWebhook::parse("http://127.0.0.1:9000/", &events(&["open"])).is_ok(), "syntax only; see parse_reachable");
         for bad in ["", "not a url", "ftp://example.com/x", "javascript:alert(1)", "file:///etc/passwd"] {
             let err = NewWebhook::parse(bad, &events(&["click"])).unwrap_err();
             assert!(err.contains("URL"), "{bad:?}: {err}");
         }
         assert!(NewWebhook::parse("https://example.com", &[]).unwrap_err().contains("at least one event"));
         assert!(NewWebhook::parse("https://example.com", &events(&["ping"])).unwrap_err().contains("Unknown event"));
+    }
+
+    #[tokio::test]
+    async fn internal_addresses_are_refused_unless_allowed() {
+        let guard = crate::outbound::Guard::default();
+        for url in ["http://127.0.0.1:9000/", "http://localhost:9000/", "http://[::1]/", "http://2130706433/", "http://169.254.169.254/"] {
+            let err = NewWebhook::parse_reachable(url, &events(&["open"]), &guard).await.unwrap_err();
+            assert!(err.contains("internal address"), "{url}: {err}");
+        }
+        let allowed = crate::outbound::Guard::new(vec!["127.0.0.0/8".parse().unwrap(), "::1/128".parse().unwrap()]);
+        assert!(NewWebhook::parse_reachable("http://localhost:9000/", &events(&["open"]), &allowed).await.is_ok());
     }
 }

@@ -39,18 +39,15 @@ const POLL: Duration = Duration::from_secs(1);
 pub struct WebhookWorker {
     db: DatabaseConnection,
     http: reqwest::Client,
+    guard: crate::outbound::Guard,
 }
 
 impl WebhookWorker {
-    pub fn new(db: DatabaseConnection) -> anyhow::Result<WebhookWorker> {
-        let http = reqwest::Client::builder()
-            .timeout(TIMEOUT)
-            .connect_timeout(Duration::from_secs(5))
-            // A redirect is not an acceptance: the receiver should be registered at its final URL.
-            .redirect(reqwest::redirect::Policy::none())
-            .user_agent(concat!("Herald-Webhooks/", env!("CARGO_PKG_VERSION")))
-            .build()?;
-        Ok(WebhookWorker { db, http })
+    /// `guard` checks every receiver's address when the worker connects to it.
+    pub fn new(db: DatabaseConnection, guard: crate::outbound::Guard) -> anyhow::Result<WebhookWorker> {
+        // A redirect is not an acceptance: the receiver should be registered at its final URL.
+        let http = guard.client(TIMEOUT, false)?;
+        Ok(WebhookWorker { db, http, guard })
     }
 
     /// Starts the worker's task; it stops when `stop` turns true.
@@ -123,6 +120,15 @@ impl WebhookWorker {
     async fn deliver(&self, hook: &webhook::Model, delivery: webhook_delivery::Model) {
         let body = deliveries::body(&delivery);
         let timestamp = Utc::now().timestamp();
+        // Address literals skip DNS, and so the guarded resolver: check them here.
+        let checked = url::Url::parse(&hook.url).map_err(|err| err.to_string()).and_then(|url| self.guard.check_url(&url));
+        if let Err(refused) = checked {
+            let recorded = self.failed(&delivery, None, &crate::outbound::bounded_line(&format!("not sent: {refused}"))).await;
+            if let Err(err) = recorded {
+                tracing::warn!(delivery = delivery.id, error = %err, "could not record a webhook delivery's outcome");
+            }
+            return;
+        }
         let sent = self
             .http
             .post(&hook.url)
@@ -136,14 +142,9 @@ impl WebhookWorker {
             .await;
         let recorded = match sent {
             Ok(response) if response.status().is_success() => deliveries::delivered(&self.db, &delivery, response.status().as_u16()).await,
-            Ok(mut response) => {
-                let status = response.status();
-                let start = response.chunk().await.ok().flatten().unwrap_or_default();
-                let text: String = String::from_utf8_lossy(&start).chars().take(200).collect();
-                let message = format!("HTTP {status}{}{}", if text.trim().is_empty() { "" } else { ": " }, text.trim());
-                self.failed(&delivery, Some(status.as_u16()), &message).await
-            }
-            Err(err) => self.failed(&delivery, None, &describe(&err)).await,
+            // Only the status line: the body may be an internal service's answer.
+            Ok(response) => self.failed(&delivery, Some(response.status().as_u16()), &crate::outbound::status_line(response.status())).await,
+            Err(err) => self.failed(&delivery, None, &crate::outbound::describe(&err, TIMEOUT)).await,
         };
         if let Err(err) = recorded {
             // The lease runs out and it is sent again: receivers deduplicate by X-Herald-Delivery.
@@ -156,19 +157,4 @@ impl WebhookWorker {
         tracing::info!(delivery = delivery.id, webhook = delivery.webhook_id, attempt = delivery.attempts, reply = message, retry = retry_at.is_some(), "webhook delivery failed");
         deliveries::attempt_failed(&self.db, delivery, status, message, retry_at).await
     }
-}
-
-/// A network error with its causes ("connection refused", "timed out"), for the admin.
-fn describe(err: &reqwest::Error) -> String {
-    if err.is_timeout() {
-        return format!("no answer within {} seconds", TIMEOUT.as_secs());
-    }
-    let mut message = err.to_string();
-    let mut source = std::error::Error::source(err);
-    while let Some(cause) = source {
-        message.push_str(": ");
-        message.push_str(&cause.to_string());
-        source = cause.source();
-    }
-    message
 }
