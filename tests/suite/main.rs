@@ -19,6 +19,7 @@ mod browser_comments;
 mod browser_spotlights;
 mod cli;
 mod comments;
+mod conformance;
 mod crash;
 mod import;
 mod inbox;
