@@ -26,6 +26,7 @@ mod inbox;
 mod reading;
 mod roles;
 mod library;
+mod min_group;
 mod moderation;
 mod outage;
 mod privacy;
