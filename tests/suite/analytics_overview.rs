@@ -278,13 +278,14 @@ async fn a_larger_minimum_group_folds_departments_in_every_week() {
     let app = TestApp::spawn_with(|config| config.analytics_min_group = 6).await;
     data_set(&app).await;
     let lead = app.signed_in(Role::HrLead).await;
-    // 7 Oct: Payroll 6; Legal 5 + IT 2 = "Other" 7. 9 Oct: IT 2 + Ops 3 = 5, not shown.
-    // 15 Oct: Legal's 5 are not shown at all.
+    // 7 Oct: Payroll 6; Legal 5 + IT 2 = "Other" 7. 9 Oct: IT 2 + Ops 3 = 5 are too few,
+    // and Payroll beside them would tell them by subtraction: no group is shown (11).
+    // 15 Oct: Legal's 5 are fewer than 6 recipients: not shown at all.
     assert_eq!(
         csv(&app, &lead, &format!("table=departments&{OCTOBER}")).await,
-        "week,department,recipients,opened,clicked,named_commenters\n2025-10-06,Payroll,12,4,2,1\n2025-10-06,Other (groups under 6),7,2,2,1\n"
+        "week,department,recipients,opened,clicked,named_commenters\n2025-10-06,Other (groups under 6),7,2,2,1\n2025-10-06,Payroll,6,3,2,1\n"
     );
     let html = page(&app, &lead, OCTOBER).await;
-    assert!(html.contains("(not shown: 5 in the week of 2025-10-06, 5 in the week of 2025-10-13)"), "{html}");
+    assert!(html.contains("(not shown: 11 in the week of 2025-10-06, 5 in the week of 2025-10-13)"), "{html}");
     assert!(!html.contains("<td>Legal</td>"));
 }

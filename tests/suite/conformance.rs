@@ -28,6 +28,10 @@ include-method = "GET"
 parameters = {{ "path.id" = {announcement} }}
 
 [[operations]]
+include-path = "/api/v1/announcements/{{id}}/short-links"
+parameters = {{ "path.id" = {announcement} }}
+
+[[operations]]
 include-path = "/api/v1/collateral/{{id}}"
 include-method = "GET"
 parameters = {{ "path.id" = {item} }}
