@@ -129,7 +129,7 @@ pub async fn render_errors(request: Request, next: Next) -> Response {
     let mut response = next.run(request).await;
     let layout = response.extensions().get::<crate::auth::AuthSession>().map(Layout::for_user).unwrap_or_default();
     let Some(info) = response.extensions_mut().remove::<ErrorInfo>() else {
-        return response;
+        return if is_api { json_rejection(response).await } else { response };
     };
     let status = response.status();
     if !is_api && status == StatusCode::UNAUTHORIZED {
@@ -155,6 +155,43 @@ pub async fn render_errors(request: Request, next: Next) -> Response {
         rendered.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
     }
     rendered
+}
+
+/// The longest rejection text passed on to an API client.
+const REJECTION_TEXT: usize = 300;
+
+/// An error that did not come from a handler — axum's own rejections of a
+/// path, query, form or JSON body it could not parse (400, 415, 422), an
+/// unknown method (405), a body over the limit (413) — answered in the
+/// same `{"error": {"code", "message"}}` shape as every other API error.
+async fn json_rejection(response: Response) -> Response {
+    let status = response.status();
+    let is_json = response.headers().get(header::CONTENT_TYPE).is_some_and(|v| v.as_bytes().starts_with(b"application/json"));
+    if !(status.is_client_error() || status.is_server_error()) || is_json {
+        return response;
+    }
+    let (mut parts, body) = response.into_parts();
+    let message = if status.is_server_error() {
+        "Something went wrong on our side.".to_owned()
+    } else {
+        let bytes = axum::body::to_bytes(body, 16 * 1024).await.unwrap_or_default();
+        let text: String = String::from_utf8_lossy(&bytes).chars().take(REJECTION_TEXT).collect();
+        if text.trim().is_empty() { status.canonical_reason().unwrap_or("Bad request").to_owned() } else { text }
+    };
+    let code = match status {
+        StatusCode::BAD_REQUEST => "bad_request",
+        StatusCode::NOT_FOUND => "not_found",
+        StatusCode::METHOD_NOT_ALLOWED => "method_not_allowed",
+        StatusCode::PAYLOAD_TOO_LARGE => "payload_too_large",
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => "unsupported_media_type",
+        StatusCode::UNPROCESSABLE_ENTITY => "unprocessable",
+        s if s.is_server_error() => "internal",
+        _ => "client_error",
+    };
+    parts.headers.remove(header::CONTENT_LENGTH);
+    parts.headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    let body = json!({ "error": { "code": code, "message": message } });
+    Response::from_parts(parts, axum::body::Body::from(body.to_string()))
 }
 
 #[derive(askama::Template)]

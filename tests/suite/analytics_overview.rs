@@ -194,17 +194,18 @@ async fn the_overview_adds_up_a_period_of_announcements() {
     );
     assert!(html.contains("featured 1×, not clicked"));
 
-    // Departments per week: the 7th and the 9th are one week (Payroll 6 + 6); IT's 2 people
-    // on the 7th are not shown; IT and Ops together make "Other" on the 9th.
+    // Departments per week: the 7th and the 9th are one week (Payroll 6 + 6). IT's 2 people
+    // on the 7th are too few even as "Other", and Legal shown beside Payroll would tell
+    // them by subtraction, so Legal joins them in "Other" (7); IT and Ops together make
+    // "Other" on the 9th (5).
     assert_eq!(
         csv(&app, &lead, &format!("table=departments&{OCTOBER}")).await,
         "week,department,recipients,opened,clicked,named_commenters\n\
+         2025-10-06,Other (groups under 5),12,3,2,1\n\
          2025-10-06,Payroll,12,4,2,1\n\
-         2025-10-06,Legal,5,1,1,1\n\
-         2025-10-06,Other (groups under 5),5,1,0,0\n\
          2025-10-13,Legal,5,5,4,0\n"
     );
-    assert!(html.contains("(not shown: 2 in the week of 2025-10-06)"), "{html}");
+    assert!(!html.contains("(not shown:"), "nobody is left out: {html}");
     assert!(html.contains("<desc>12 opened and 8 clicked from 29 Sep to 27 Oct</desc>"), "every week of the period is on the chart");
 }
 
@@ -277,13 +278,14 @@ async fn a_larger_minimum_group_folds_departments_in_every_week() {
     let app = TestApp::spawn_with(|config| config.analytics_min_group = 6).await;
     data_set(&app).await;
     let lead = app.signed_in(Role::HrLead).await;
-    // 7 Oct: Payroll 6; Legal 5 + IT 2 = "Other" 7. 9 Oct: IT 2 + Ops 3 = 5, not shown.
-    // 15 Oct: Legal's 5 are not shown at all.
+    // 7 Oct: Payroll 6; Legal 5 + IT 2 = "Other" 7. 9 Oct: IT 2 + Ops 3 = 5 are too few,
+    // and Payroll beside them would tell them by subtraction: no group is shown (11).
+    // 15 Oct: Legal's 5 are fewer than 6 recipients: not shown at all.
     assert_eq!(
         csv(&app, &lead, &format!("table=departments&{OCTOBER}")).await,
-        "week,department,recipients,opened,clicked,named_commenters\n2025-10-06,Payroll,12,4,2,1\n2025-10-06,Other (groups under 6),7,2,2,1\n"
+        "week,department,recipients,opened,clicked,named_commenters\n2025-10-06,Other (groups under 6),7,2,2,1\n2025-10-06,Payroll,6,3,2,1\n"
     );
     let html = page(&app, &lead, OCTOBER).await;
-    assert!(html.contains("(not shown: 5 in the week of 2025-10-06, 5 in the week of 2025-10-13)"), "{html}");
+    assert!(html.contains("(not shown: 11 in the week of 2025-10-06, 5 in the week of 2025-10-13)"), "{html}");
     assert!(!html.contains("<td>Legal</td>"));
 }

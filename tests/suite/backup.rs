@@ -76,7 +76,7 @@ async fn a_backup_taken_while_serving_restores_into_a_new_install() {
     let start = page.find("/library/backup-guide/files/").expect("the attachment is listed");
     let href: String = page[start..].chars().take_while(|c| *c != '"').collect();
     assert_eq!(restored.get(&client, &href).await.bytes().await.unwrap().to_vec(), fixture("benefits-guide.pdf"));
-    let api = Api::new(&restored).await;
+    let api = Api::lead(&restored).await;
     let stats = api.get(&format!("/announcements/{id}/stats")).await;
     assert_eq!(stats["clicks"]["total"], 1, "the click survived: {stats}");
 }

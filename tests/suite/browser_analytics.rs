@@ -19,9 +19,11 @@ async fn a_lead_sees_the_clicks_comments_and_sentiment_an_employee_produced() {
     let employee = app.user(Role::Employee).await;
     let lead = app.user(Role::HrLead).await;
     let item = published_item(&app, "Dental plan 2027", "Dependents' dental coverage ends next enrolment period.").await;
+    // Four colleagues too: an audience under the minimum group shows no behaviour.
+    crate::spotlights::people(&app, "dent", 4, "Dental").await;
     let id = api
         .blast(json!({"title": "Dependents' dental coverage ends", "subject": "Dental", "template": "benefit-change",
-                      "collateral_ids": [item], "audience": {"emails": [employee]}}))
+                      "collateral_ids": [item], "audience": {"emails": [employee], "departments": ["Dental"]}}))
         .await;
     api.wait_for(id, "sent", 20).await;
     let (_driver, browser) = start_browser().await;

@@ -109,6 +109,8 @@ fn page_routes(target_user: i32) -> Vec<Case> {
         case(Method::GET, "/analytics", AtLeast(Role::HrLead), Body::Empty),
         case(Method::GET, "/analytics?from=2026-01-01&to=2026-01-31&sort=clicks&dir=asc", AtLeast(Role::HrLead), Body::Empty),
         case(Method::GET, "/analytics/export.csv?table=departments", AtLeast(Role::HrLead), Body::Empty),
+        case(Method::GET, "/analytics/announcements/1", AtLeast(Role::HrLead), Body::Empty),
+        case(Method::GET, "/analytics/announcements/1/export.csv?table=departments", AtLeast(Role::HrLead), Body::Empty),
         case(Method::GET, "/questions", employee, Body::Empty),
         case(Method::POST, "/feedback/1/feeling", employee, Body::Form(vec![("score", "3".into())])),
         case(Method::POST, "/read", employee, Body::Form(vec![("kind", "collateral".into()), ("id", "1".into()), ("seconds", "5".into())])),
@@ -181,7 +183,8 @@ fn api_routes() -> Vec<Case> {
         case(Method::GET, "/api/v1/me", AtLeast(Role::Employee), Body::Empty),
         case(Method::GET, "/api/v1/users", AtLeast(Role::Admin), Body::Empty),
         case(Method::POST, "/api/v1/users", AtLeast(Role::Admin), Body::Json(json!({"email": "", "name": "x", "role": "employee"}))),
-        case(Method::GET, "/api/v1/announcements/1/stats", AtLeast(Role::HrStaff), Body::Empty),
+        // The dashboard's figures: HR leads, as the dashboard and its CSV (HR staff see the reach on the spotlight page).
+        case(Method::GET, "/api/v1/announcements/1/stats", AtLeast(Role::HrLead), Body::Empty),
         case(Method::POST, "/api/v1/announcements/1/short-links", AtLeast(Role::HrStaff), Body::Json(json!({"channel": "nowhere"}))),
         case(Method::GET, "/api/v1/webhooks", AtLeast(Role::Admin), Body::Empty),
         case(Method::POST, "/api/v1/webhooks", AtLeast(Role::Admin), Body::Json(json!({"url": "", "events": ["click"]}))),

@@ -77,6 +77,11 @@ impl Api {
         Api { client: reqwest::Client::new(), token: app.token(Role::HrStaff).await, base: app.url("/api/v1") }
     }
 
+    /// As an HR lead: the stats, like the dashboard, are theirs.
+    pub async fn lead(app: &TestApp) -> Api {
+        Api { client: reqwest::Client::new(), token: app.token(Role::HrLead).await, base: app.url("/api/v1") }
+    }
+
     pub async fn post(&self, path: &str, body: Value) -> (u16, Value) {
         let response = self.client.post(format!("{}{path}", self.base)).bearer_auth(&self.token).json(&body).send().await.unwrap();
         let status = response.status().as_u16();

@@ -27,6 +27,10 @@ pub struct Rates {
 
 impl Rates {
     pub fn of(figures: &Figures) -> Rates {
+        if figures.withheld.is_some() {
+            // Withheld figures are not zeros: they neither show nor make a baseline.
+            return Rates { comments_per_100: ratio(figures.comments * 100, figures.recipients), ..Default::default() };
+        }
         Rates {
             open_rate: ratio(figures.unique_opens, figures.delivered),
             click_through: figures.click_through,
@@ -82,10 +86,11 @@ async fn earlier(db: &DatabaseConnection, model: &announcement::Model) -> Result
 }
 
 pub async fn for_announcement(db: &DatabaseConnection, model: &announcement::Model, min_group: u64) -> Result<Baseline> {
+    let disclosure = super::disclosure::Disclosure::current(db, min_group).await?;
     let mut all = Vec::new();
     let mut same = Vec::new();
     for previous in earlier(db, model).await? {
-        let rates = Rates::of(&super::rollups::for_baseline(db, &previous, min_group).await?);
+        let rates = Rates::of(&disclosure.figures(super::rollups::for_baseline(db, &previous, min_group).await?));
         if previous.template_id == model.template_id {
             same.push(rates.clone());
         }

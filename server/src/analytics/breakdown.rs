@@ -1,7 +1,9 @@
 //! Figures by department and by location, without singling anyone out: a
-//! group smaller than the configured minimum is folded into "Other", and
-//! when even "Other" is too small it is left out altogether. Anonymous
-//! comments are never counted under a department or location.
+//! group smaller than the configured minimum is folded into "Other"; when
+//! "Other" would be too small, the next-smallest groups are folded in with
+//! it until it is not (so that the total less the shown groups never tells
+//! of fewer than the minimum), and when that leaves no group, none is shown.
+//! Anonymous comments are never counted under a department or location.
 
 use std::collections::{BTreeMap, HashSet};
 
@@ -47,21 +49,30 @@ pub fn group(activity: &[Activity<'_>], key: fn(&recipient::Model) -> &str, min_
         row.clicked += u64::from(a.clicked);
         row.commenters += u64::from(a.commented);
     }
-    let (mut shown, small): (Vec<GroupRow>, Vec<GroupRow>) = groups.into_values().partition(|row| row.recipients >= min_group);
+    let (mut shown, mut hidden): (Vec<GroupRow>, Vec<GroupRow>) = groups.into_values().partition(|row| row.recipients >= min_group);
+    // Secondary suppression: the hidden groups together are the total less
+    // the shown ones, so they must be nobody or at least `min_group` people.
+    // Until they are, the smallest shown group is hidden with them.
+    shown.sort_by(|a, b| b.recipients.cmp(&a.recipients).then(a.name.cmp(&b.name)));
+    while !hidden.is_empty() && hidden.iter().map(|row| row.recipients).sum::<u64>() < min_group {
+        let Some(smallest) = shown.pop() else { break };
+        hidden.push(smallest);
+    }
     let mut other = GroupRow { name: format!("Other (groups under {min_group})"), ..Default::default() };
-    for row in &small {
+    for row in &hidden {
         other.recipients += row.recipients;
         other.opened += row.opened;
         other.clicked += row.clicked;
         other.commenters += row.commenters;
     }
     let mut not_shown = 0;
-    if other.recipients >= min_group && !small.is_empty() {
-        shown.push(other);
-    } else {
+    if shown.is_empty() {
+        // Nothing but "Other" would be the total again: say only how many.
         not_shown = other.recipients;
+    } else if !hidden.is_empty() {
+        shown.push(other);
+        shown.sort_by(|a, b| b.recipients.cmp(&a.recipients).then(a.name.cmp(&b.name)));
     }
-    shown.sort_by(|a, b| b.recipients.cmp(&a.recipients).then(a.name.cmp(&b.name)));
     Breakdown { rows: shown, not_shown, min_group }
 }
 
@@ -110,7 +121,27 @@ mod tests {
         assert_eq!((breakdown.rows[0].name.as_str(), breakdown.rows[0].recipients, breakdown.rows[0].opened), ("Finance", 6, 2));
         assert_eq!((breakdown.rows[1].name.as_str(), breakdown.rows[1].recipients, breakdown.rows[1].opened, breakdown.rows[1].commenters), ("Other (groups under 5)", 5, 1, 1));
         let strict = group(&activity, |p| &p.department, 6);
-        assert_eq!(strict.rows.len(), 1);
-        assert_eq!(strict.not_shown, 5, "Legal and IT together are still under 6");
+        assert!(strict.rows.is_empty(), "Finance alone would tell Legal and IT (5, under 6) by subtraction: {strict:?}");
+        assert_eq!(strict.not_shown, 11);
+    }
+
+    #[test]
+    fn the_total_less_the_shown_groups_never_tells_of_a_small_group() {
+        // Finance 14 and one engineer: Finance alone shown would give the engineer away.
+        let mut people: Vec<recipient::Model> = (1..=14).map(|i| person(i, "Finance")).collect();
+        people.push(person(15, "Engineering"));
+        let openers: HashSet<i32> = [15].into();
+        let breakdown = group(&activity(&people, &openers, &HashSet::new(), &HashSet::new()), |p| &p.department, 5);
+        assert!(breakdown.rows.is_empty(), "{breakdown:?}");
+        assert_eq!(breakdown.not_shown, 15);
+        // Three large groups and two people: the smallest large group joins them in "Other".
+        let mut people: Vec<recipient::Model> = (1..=9).map(|i| person(i, "Finance")).collect();
+        people.extend((10..=16).map(|i| person(i, "Legal")));
+        people.extend((17..=22).map(|i| person(i, "Sales")));
+        people.extend((23..=24).map(|i| person(i, "IT")));
+        let breakdown = group(&activity(&people, &HashSet::new(), &HashSet::new(), &HashSet::new()), |p| &p.department, 5);
+        let rows: Vec<(&str, u64)> = breakdown.rows.iter().map(|r| (r.name.as_str(), r.recipients)).collect();
+        assert_eq!(rows, [("Finance", 9), ("Other (groups under 5)", 8), ("Legal", 7)]);
+        assert_eq!(breakdown.not_shown, 0);
     }
 }

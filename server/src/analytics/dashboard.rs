@@ -69,7 +69,7 @@ fn key_figures(f: &Figures, b: &Baseline) -> Vec<KeyFigure> {
         comparison: baseline::compare(value, usual),
         note,
     };
-    vec![
+    let mut key = vec![
         KeyFigure { label: "Recipients", value: f.recipients.to_string(), usual: String::new(), comparison: String::new(), note: "" },
         KeyFigure { label: "Delivered", value: f.delivered.to_string(), usual: String::new(), comparison: String::new(), note: "" },
         KeyFigure { label: "Bounced", value: f.bounced.to_string(), usual: String::new(), comparison: String::new(), note: "" },
@@ -119,7 +119,18 @@ fn key_figures(f: &Figures, b: &Baseline) -> Vec<KeyFigure> {
             comparison: baseline::compare_temperature(rates.temperature, usual.temperature),
             note: "−100 very negative … +100 very positive",
         },
-    ]
+    ];
+    let withheld: &[&str] = match (super::disclosure::behaviour_withheld(f), f.withheld.is_some()) {
+        (true, _) => &["Unique opens", "Open rate", "Unique human clicks", "Click-through", "Click-to-open", "Reach", "Read in the portal", "Temperature"],
+        (false, true) => &["Temperature"],
+        (false, false) => &[],
+    };
+    for figure in key.iter_mut().filter(|k| withheld.contains(&k.label)) {
+        figure.value = "not shown".into();
+        figure.comparison = String::new();
+        figure.usual = String::new();
+    }
+    key
 }
 
 async fn load(state: &AppState, id: i32) -> Result<(announcement::Model, Figures)> {
@@ -128,7 +139,7 @@ async fn load(state: &AppState, id: i32) -> Result<(announcement::Model, Figures
         return Err(AppError::NotFound);
     }
     state.recorder.settled().await;
-    let figures = super::rollups::current(&state.db, &model, state.config.analytics_min_group).await?;
+    let figures = super::disclosure::figures(&state.db, &model, state.config.analytics_min_group).await?;
     Ok((model, figures))
 }
 

@@ -113,6 +113,10 @@ pub struct Figures {
     pub by_location: super::breakdown::Breakdown,
     /// How long people read it in the portal: glanced (under 3 s), skimmed (3–8 s), read.
     pub reading: super::reading::ReadBuckets,
+    /// Set when figures are withheld because too few people were sent it
+    /// (see `analytics::disclosure`): they are then 0, empty or null, not measured.
+    #[serde(default)]
+    pub withheld: Option<String>,
 }
 
 /// One raw event, as much of it as the figures need.

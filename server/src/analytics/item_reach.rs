@@ -36,7 +36,8 @@ pub struct ItemReach {
 /// (collateral id → (human clicks, announcements featuring it)), featured items only.
 pub fn featured_clicks(sent: &[Sent]) -> BTreeMap<i32, (u64, u64)> {
     let mut items: BTreeMap<i32, (u64, u64)> = BTreeMap::new();
-    for s in sent {
+    // A withheld announcement's clicks are not known here, not zero.
+    for s in sent.iter().filter(|s| s.figures.withheld.is_none()) {
         for id in &s.featured {
             let clicks = s.figures.clicks_by_collateral.iter().find(|c| c.collateral_id == *id).map_or(0, |c| c.clicks);
             let entry = items.entry(*id).or_default();

@@ -5,6 +5,7 @@ pub mod baseline;
 pub mod breakdown;
 mod dashboard;
 pub mod demo;
+pub mod disclosure;
 pub mod engagement;
 pub mod figures;
 pub mod individual;

@@ -32,6 +32,8 @@ pub struct AnnouncementRow {
     pub comments: u64,
     pub open_questions: u64,
     pub temperature: Option<i32>,
+    /// Too few recipients to show what they did (`analytics::disclosure`).
+    pub withheld: bool,
 }
 
 impl AnnouncementRow {
@@ -50,6 +52,7 @@ impl AnnouncementRow {
             comments: f.comments,
             open_questions: f.questions.open,
             temperature: f.temperature,
+            withheld: super::disclosure::behaviour_withheld(f),
         }
     }
 }
@@ -100,7 +103,7 @@ pub async fn sent_in(db: &DatabaseConnection, period: &Period, min_group: u64) -
     let mut sent = Vec::with_capacity(models.len());
     for model in models {
         let featured: Vec<i32> = pins.iter().filter(|p| p.announcement_id == model.id).map(|p| p.collateral_id).collect();
-        let figures = super::rollups::current(db, &model, min_group).await?;
+        let figures = super::disclosure::figures(db, &model, min_group).await?;
         sent.push(Sent { model, featured, figures });
     }
     Ok(sent)

@@ -192,7 +192,7 @@ pub async fn export(_user: Require<HrLead>, State(state): State<AppState>, Query
                         ratio_cell(r.open_rate),
                         ratio_cell(r.click_through),
                         ratio_cell(r.click_to_open),
-                        r.unique_human_clicks.to_string(),
+                        if r.withheld { String::new() } else { r.unique_human_clicks.to_string() },
                         r.comments.to_string(),
                         r.open_questions.to_string(),
                         r.temperature.map(|t| t.to_string()).unwrap_or_default(),

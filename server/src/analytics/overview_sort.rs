@@ -132,6 +132,7 @@ mod tests {
             comments: 0,
             open_questions: 0,
             temperature,
+            withheld: false,
         }
     }
 

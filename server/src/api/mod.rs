@@ -1,6 +1,7 @@
 //! `/api/v1`: JSON with bearer tokens. Each domain contributes its routes;
 //! the OpenAPI document is generated from the handlers' annotations.
 
+mod conformance;
 mod openapi;
 
 use axum::routing::get;

@@ -9,15 +9,17 @@ use utoipa::ToSchema;
 use super::channels;
 use super::codes::{self, NewLink, Utm};
 use super::tree::{self, ShareTree};
-use crate::auth::extract::{HrStaff, Require};
+use crate::auth::extract::{HrLead, HrStaff, Require};
 use crate::error::{AppError, Result};
 use crate::state::AppState;
-use crate::tracking::stats::{self, Reach};
+use crate::tracking::stats::Reach;
 
 /// The dashboard's figures (flattened: `recipients`, `delivered`, `unique_opens`,
 /// `clicks`, `clicks_by_collateral`, `clicks_by_channel`, `comments`,
 /// `sentiment`, …), the `baseline` they are compared with, the event-level
-/// `reach` (human and raw) and the `share_tree`.
+/// `reach` (human and raw) and the `share_tree`. When too few people were
+/// sent it, `withheld` says so and the behaviour figures are withheld (see
+/// docs/analytics.md).
 #[derive(Serialize, ToSchema)]
 pub struct AnnouncementStats {
     #[serde(flatten)]
@@ -27,18 +29,19 @@ pub struct AnnouncementStats {
     pub share_tree: ShareTree,
 }
 
-/// Reach of an announcement (human and raw figures) and its share tree.
+/// An announcement's dashboard figures, baseline, reach (human and raw) and share tree: HR leads and administrators, as the dashboard.
 #[utoipa::path(get, path = "/api/v1/announcements/{id}/stats", tag = "tracking", params(("id" = i32, Path)),
     responses((status = 200, body = AnnouncementStats), (status = 401), (status = 403), (status = 404)), security(("bearer" = [])))]
-pub async fn stats(_user: Require<HrStaff>, State(state): State<AppState>, Path(id): Path<i32>) -> Result<Json<AnnouncementStats>> {
+pub async fn stats(_user: Require<HrLead>, State(state): State<AppState>, Path(id): Path<i32>) -> Result<Json<AnnouncementStats>> {
     let model = crate::spotlights::service::find(&state.db, id).await?;
     state.recorder.settled().await;
     let items = crate::spotlights::compose::featured_items(&state.db, id).await?;
     let titles: Vec<(i32, String)> = items.into_iter().map(|item| (item.collateral_id, item.title)).collect();
+    let min_group = state.config.analytics_min_group;
     Ok(Json(AnnouncementStats {
-        figures: crate::analytics::rollups::current(&state.db, &model, state.config.analytics_min_group).await?,
-        baseline: crate::analytics::baseline::for_announcement(&state.db, &model, state.config.analytics_min_group).await?,
-        reach: stats::for_announcement(&state.db, id, &titles).await?,
+        figures: crate::analytics::disclosure::figures(&state.db, &model, min_group).await?,
+        baseline: crate::analytics::baseline::for_announcement(&state.db, &model, min_group).await?,
+        reach: crate::analytics::disclosure::reach(&state.db, id, &titles, min_group).await?.0,
         share_tree: tree::for_announcement(&state.db, id).await?,
     }))
 }

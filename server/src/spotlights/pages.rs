@@ -219,6 +219,8 @@ struct ShowPage {
     flash: String,
     reach: crate::tracking::stats::Reach,
     reading: crate::analytics::reading::ReadBuckets,
+    /// Why the reach is not shown (too few recipients), when it is not.
+    reach_withheld: Option<String>,
     /// Who answers the questions under it.
     team: Vec<String>,
     /// Whether an HR lead lets HR staff see who opened, visited and clicked.
@@ -247,13 +249,15 @@ pub async fn show(user: Require<HrStaff>, State(state): State<AppState>, Path(id
     };
     let items = super::compose::featured_items(&state.db, id).await?;
     let titles: Vec<(i32, String)> = items.iter().map(|item| (item.collateral_id, item.title.clone())).collect();
+    let (reach, reading, reach_withheld) = crate::analytics::disclosure::reach(&state.db, id, &titles, state.config.analytics_min_group).await?;
     render(&ShowPage {
         layout: Layout::for_user(user.user()),
         status: Status::parse(&model.status).as_str(),
         template_name: template.name,
         audience: service::audience_of(&model).describe(),
-        reach: crate::tracking::stats::for_announcement(&state.db, id, &titles).await?,
-        reading: crate::analytics::reading::buckets_for(&state.db, crate::analytics::reading::ReadKind::Announcement, id).await?,
+        reach,
+        reading,
+        reach_withheld,
         team: crate::comments::teams::members_of_announcement(&state.db, id).await?,
         items,
         total_recipients: delivery.total() as usize,

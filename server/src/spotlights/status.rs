@@ -58,6 +58,15 @@ pub async fn delivery(db: &impl ConnectionTrait, id: i32) -> Result<Delivery> {
     Ok(delivery)
 }
 
+/// How many people the announcement is addressed to (those left out not counted).
+pub async fn recipient_count(db: &impl ConnectionTrait, id: i32) -> Result<u64> {
+    Ok(recipient::Entity::find()
+        .filter(recipient::Column::AnnouncementId.eq(id))
+        .filter(recipient::Column::SkipReason.is_null())
+        .count(db)
+        .await?)
+}
+
 /// A recipient with their delivery status, for HR's table.
 #[derive(Clone, Debug, Serialize, ToSchema)]
 pub struct RecipientStatus {

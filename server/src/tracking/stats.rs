@@ -13,7 +13,9 @@ use crate::entities::tracking_event as event;
 use crate::error::Result;
 use crate::sharing::tree::Counts;
 
+/// Called `EventReach` in the OpenAPI document: `analytics::figures::Reach` is another thing.
 #[derive(Clone, Debug, Default, Serialize, ToSchema)]
+#[schema(as = EventReach)]
 pub struct Reach {
     /// Open-pixel loads. Approximate: images may be blocked or fetched by privacy proxies.
     pub opens: Counts,
