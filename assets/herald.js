@@ -100,6 +100,12 @@ document.addEventListener("click", async (event) => {
   const resume = () => {
     if (document.visibilityState === "visible" && visibleSince === null) visibleSince = performance.now();
   };
+  // Leaving through a comment form sends nothing: a stretch sent at that
+  // moment would date the comment, which may be anonymous (docs/anonymity.md).
+  document.addEventListener("submit", (event) => {
+    const action = event.target.getAttribute("action") || "";
+    if (action.startsWith("/comments") && !event.defaultPrevented) visibleSince = null;
+  });
   document.addEventListener("visibilitychange", () => (document.visibilityState === "hidden" ? send() : resume()));
   window.addEventListener("pagehide", send);
   // Back to a page kept in the back/forward cache: a new stretch begins.

@@ -32,6 +32,9 @@ pub struct Config {
     /// Internal networks that webhooks and social destinations may reach anyway
     /// (see `crate::outbound`); empty: only public addresses.
     pub outbound_allow: Vec<ipnet::IpNet>,
+    /// Where the key of the daily visitor hash is kept (default
+    /// `DATA_DIR/visitor-key`); servers that count visitors together share one.
+    pub visitor_key_file: Option<PathBuf>,
 }
 
 /// A channel Herald can post to: an incoming webhook (Slack, Teams,
@@ -108,6 +111,7 @@ pub struct FileConfig {
     pub review_words: Option<Vec<String>>,
     pub analytics_min_group: Option<u64>,
     pub outbound_allow: Option<Vec<String>>,
+    pub visitor_key_file: Option<PathBuf>,
 }
 
 /// Values given on the command line or in the environment; they win over the file.
@@ -160,6 +164,7 @@ impl Config {
         Ok(Config {
             outbound_allow,
             analytics_min_group,
+            visitor_key_file: file.visitor_key_file,
             trust_forwarded_for: file.trust_forwarded_for.unwrap_or(false),
             social_destinations: file.social_destinations.clone(),
             review_words: match file.review_words {
@@ -194,6 +199,11 @@ impl Config {
     /// The tantivy index: a cache of the database, rebuilt when missing.
     pub fn index_dir(&self) -> PathBuf {
         self.data_dir.join("index")
+    }
+
+    /// The file holding today's visitor-hash key (see `tracking::visitor_key`).
+    pub fn visitor_key_path(&self) -> PathBuf {
+        self.visitor_key_file.clone().unwrap_or_else(|| self.data_dir.join("visitor-key"))
     }
 
     /// Uploaded attachments, stored by content hash.

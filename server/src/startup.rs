@@ -41,6 +41,7 @@ impl Application {
         search.spawn_sync(db.clone());
         crate::spotlights::templates::ensure_defaults(&db).await?;
         let tracking = crate::tracking::load_or_create_key(&db).await?;
+        let visitors = Arc::new(crate::tracking::visitor_key::VisitorKeys::open(&config.visitor_key_path(), crate::tracking::visitor_key::today())?);
         let config = Arc::new(config);
         let mailer = Mailer::default();
         let (stop, stopped) = tokio::sync::watch::channel(false);
@@ -48,9 +49,10 @@ impl Application {
         crate::analytics::trend_mail::TrendMailer::new(db.clone(), config.clone(), mailer.clone()).start(stopped.clone());
         WebhookWorker::new(db.clone(), config.outbound())?.start(stopped.clone());
         crate::analytics::rollups::start(db.clone(), config.analytics_min_group, stopped.clone());
+        crate::tracking::visitor_key::start_daily_rotation(visitors.clone(), stopped.clone());
         let server_id = crate::delivery::journal::server_id(&config.data_dir)?;
         let recorder = crate::tracking::recorder::Recorder::start(db.clone(), config.clone(), &server_id, stopped).await?;
-        let state = AppState::new(crate::state::Services { db, config, search, tracking, mailer, recorder, lookups: Default::default(), posting_limits: Default::default(), login_limits: Default::default() });
+        let state = AppState::new(crate::state::Services { db, config, search, tracking, visitors, mailer, recorder, lookups: Default::default(), posting_limits: Default::default(), login_limits: Default::default() });
         Ok(Application { listener, router: router(state.clone()), state, stop })
     }
 

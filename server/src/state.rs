@@ -21,6 +21,8 @@ pub struct Services {
     pub search: SearchIndex,
     /// Signs tracked links; shared by every server through the database.
     pub tracking: TokenKey,
+    /// The key of the daily visitor hash: in a file, never in the database.
+    pub visitors: Arc<crate::tracking::visitor_key::VisitorKeys>,
     pub mailer: Mailer,
     /// Group-commits tracking events.
     pub recorder: Recorder,

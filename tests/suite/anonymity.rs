@@ -16,7 +16,7 @@ use crate::helpers::{eventually, fresh_database, herald_command, TestApp, PASSWO
 use crate::spotlights::published_item;
 
 /// Every row of every table, as `table | row as JSON`.
-async fn snapshot(app: &TestApp) -> BTreeSet<String> {
+pub async fn snapshot(app: &TestApp) -> BTreeSet<String> {
     let db = &app.state.db;
     let backend = db.get_database_backend();
     let tables_sql = match backend {
@@ -214,6 +214,155 @@ async fn posting_anonymously_writes_no_log_line() {
     let text = std::fs::read_to_string(&log_path).unwrap();
     assert_eq!(text.lines().count(), before, "posting wrote to the log:\n{}", text.lines().skip(before).collect::<Vec<_>>().join("\n"));
     assert!(!text.contains("/comments") && !text.contains("disgrace") && !text.contains(email), "{text}");
+}
+
+/// The one row an anonymous post may add, from two snapshots.
+fn only_the_comment(before: &BTreeSet<String>, after: &BTreeSet<String>) {
+    let new: Vec<&String> = after.difference(before).collect();
+    let gone: Vec<&String> = before.difference(after).collect();
+    assert!(gone.is_empty(), "posting changed existing rows: {gone:#?}");
+    assert_eq!(new.len(), 1, "posting anonymously wrote more than the comment: {new:#?}");
+    assert!(new[0].starts_with("comments | "), "{new:#?}");
+}
+
+/// An announcement sent to `email`, read by them in the portal.
+async fn sent_to(app: &TestApp, email: &str) -> i64 {
+    let api = crate::spotlights::Api::new(app).await;
+    let item = published_item(app, "Dental", "Dependents' dental coverage ends.").await;
+    let id = api.blast(serde_json::json!({"title": "Dental ends", "subject": "Hi", "template": "benefit-change", "collateral_ids": [item], "audience": {"emails": [email]}})).await;
+    api.wait_for(id, "sent", 20).await;
+    id
+}
+
+#[tokio::test]
+async fn posting_anonymously_through_the_api_dates_no_token_and_starts_no_background_work() {
+    use herald::entities::api_token;
+    use sea_orm::sea_query::Expr;
+
+    let app = TestApp::spawn().await;
+    let email = app.user(Role::Employee).await;
+    let id = sent_to(&app, &email).await;
+    let author = herald::users::service::find_by_email(&app.state.db, &email).await.unwrap().unwrap();
+    let token = herald::auth::tokens::create(&app.state.db, author.id, "laptop").await.unwrap();
+    // The author read the announcement, the token was last used an hour ago, and the dashboard is current.
+    let (browser, _) = app.login_as(&email, PASSWORD).await;
+    assert_eq!(app.get(&browser, &format!("/news/{id}")).await.status(), 200);
+    let hour_ago = chrono::Utc::now() - chrono::Duration::hours(1);
+    api_token::Entity::update_many().col_expr(api_token::Column::LastUsedAt, Expr::value(hour_ago)).exec(&app.state.db).await.unwrap();
+    app.state.recorder.settled().await;
+    herald::analytics::rollups::refresh_all(&app.state.db, app.state.config.analytics_min_group).await.unwrap();
+
+    let before = snapshot(&app).await;
+    let posted = reqwest::Client::new()
+        .post(app.url("/api/v1/comments"))
+        .bearer_auth(&token)
+        .json(&serde_json::json!({"target": format!("announcement:{id}"), "body": "This is unfair to families. Why now?", "anonymous": true}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(posted.status(), 201);
+    // What background work follows: the click recorder and the rollups' next pass.
+    app.state.recorder.settled().await;
+    let recomputed = herald::analytics::rollups::refresh_all(&app.state.db, app.state.config.analytics_min_group).await.unwrap();
+    let after = snapshot(&app).await;
+    only_the_comment(&before, &after);
+    assert_eq!(recomputed, 0, "an anonymous comment starts no recomputation");
+
+    // The dashboard counts it all the same, read on the spot.
+    let model = herald::entities::announcement::Entity::find_by_id(id as i32).one(&app.state.db).await.unwrap().unwrap();
+    let figures = herald::analytics::rollups::current(&app.state.db, &model, app.state.config.analytics_min_group).await.unwrap();
+    assert_eq!(figures.comments, 1);
+    assert_eq!(figures.questions.total, 1);
+}
+
+#[tokio::test]
+async fn no_log_line_at_any_level_follows_an_anonymous_post() {
+    let dir = tempfile::tempdir().unwrap();
+    let database_url = fresh_database().await;
+    let db = database_url.as_deref();
+    let log_path = dir.path().join("herald.log");
+    let log = std::fs::File::create(&log_path).unwrap();
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let base = format!("http://127.0.0.1:{port}");
+    let _server = KillOnDrop(herald_command(dir.path(), db)
+        .env("RUST_LOG", "herald=trace,tower_http=trace,info")
+        .args(["serve", "--bind", &format!("127.0.0.1:{port}")])
+        .stdout(Stdio::null())
+        .stderr(log)
+        .spawn()
+        .unwrap());
+    let health = format!("{base}/healthz");
+    eventually("herald serve to answer", || async { reqwest::get(&health).await.ok().filter(|r| r.status() == 200).map(|_| ()) }).await;
+    let token = {
+        let output = herald_command(dir.path(), db).args(["token", "create", "--email", "admin@herald.local"]).output().unwrap();
+        String::from_utf8(output.stdout).unwrap().split_whitespace().find(|w| w.starts_with("hrld_")).unwrap().to_owned()
+    };
+    let email = "quiet.reader@example.com";
+    let mut add = herald_command(dir.path(), db)
+        .args(["user", "add", "--email", email, "--name", "Quiet Reader", "--role", "employee", "--password-stdin"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .spawn()
+        .unwrap();
+    add.stdin.take().unwrap().write_all(PASSWORD.as_bytes()).unwrap();
+    assert!(add.wait().unwrap().success());
+    let api = reqwest::Client::new();
+    let created: Value = api
+        .post(format!("{base}/api/v1/announcements"))
+        .bearer_auth(&token)
+        .json(&serde_json::json!({"title": "Overtime changes", "subject": "Hi", "template": "benefit-change", "audience": {"emails": [email]}}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let id = created["id"].as_i64().unwrap();
+    assert_eq!(api.post(format!("{base}/api/v1/announcements/{id}/send")).bearer_auth(&token).json(&serde_json::json!({})).send().await.unwrap().status(), 202);
+    eventually("the announcement to be sent", || async {
+        let view: Value = api.get(format!("{base}/api/v1/announcements/{id}")).bearer_auth(&token).send().await.ok()?.json().await.ok()?;
+        (view["status"] == "sent").then_some(())
+    })
+    .await;
+
+    let browser = reqwest::Client::builder().cookie_store(true).redirect(reqwest::redirect::Policy::none()).user_agent(crate::helpers::FIREFOX).build().unwrap();
+    let login = browser.get(format!("{base}/login")).send().await.unwrap().text().await.unwrap();
+    let csrf = crate::helpers::csrf_in(&login).unwrap();
+    let signed_in = browser.post(format!("{base}/login")).form(&[("csrf", csrf.as_str()), ("email", email), ("password", PASSWORD)]).send().await.unwrap();
+    assert_eq!(signed_in.status(), 303);
+    let html = browser.get(format!("{base}/news/{id}")).send().await.unwrap().text().await.unwrap();
+    let csrf = crate::helpers::csrf_in(&html).unwrap();
+    // Whatever the reading caused (events, rollups) has been written by now.
+    let lines = |path: &std::path::Path| std::fs::read_to_string(path).unwrap().lines().count();
+    let mut quiet = lines(&log_path);
+    for _ in 0..3 {
+        tokio::time::sleep(std::time::Duration::from_secs(6)).await;
+        let now = lines(&log_path);
+        if now == quiet {
+            break;
+        }
+        quiet = now;
+    }
+
+    let posted = browser
+        .post(format!("{base}/comments"))
+        .form(&[("csrf", csrf.as_str()), ("target", &format!("announcement:{id}")), ("body", "These overtime changes are a disgrace"), ("anonymous", "1")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(posted.status(), 200);
+    let api_posted = reqwest::Client::new()
+        .post(format!("{base}/api/v1/comments"))
+        .bearer_auth(&token)
+        .json(&serde_json::json!({"target": format!("announcement:{id}"), "body": "Who decided this?", "anonymous": true}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(api_posted.status(), 201);
+    // Longer than the rollups' period (5 s): their next pass has run.
+    tokio::time::sleep(std::time::Duration::from_secs(7)).await;
+    let text = std::fs::read_to_string(&log_path).unwrap();
+    assert_eq!(text.lines().count(), quiet, "the post was followed by log lines:\n{}", text.lines().skip(quiet).collect::<Vec<_>>().join("\n"));
 }
 
 /// The server stops with the test, whether it passes or not.

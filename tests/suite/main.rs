@@ -12,6 +12,7 @@ mod accounts;
 mod analytics;
 mod analytics_overview;
 mod anonymity;
+mod anonymity_storage;
 mod api;
 mod browser;
 mod browser_analytics;

@@ -137,6 +137,14 @@ pub fn temperature_of(sum: f64, signals: u64) -> Option<i32> {
 
 /// `min_group`: the smallest group a breakdown may show.
 pub async fn for_announcement(db: &DatabaseConnection, model: &announcement::Model, titles: &[(i32, String)], min_group: u64) -> Result<Figures> {
+    let mut figures = without_feedback(db, model, titles, min_group).await?;
+    add_feedback(db, &mut figures, model.id).await?;
+    Ok(figures)
+}
+
+/// Every figure except those made of comments and quick reactions, which
+/// may be anonymous: these are what a rollup stores (see `rollups`).
+pub async fn without_feedback(db: &DatabaseConnection, model: &announcement::Model, titles: &[(i32, String)], min_group: u64) -> Result<Figures> {
     let id = model.id;
     let people = recipient::Entity::find()
         .filter(recipient::Column::AnnouncementId.eq(id))
@@ -152,35 +160,60 @@ pub async fn for_announcement(db: &DatabaseConnection, model: &announcement::Mod
         .into_tuple()
         .all(db)
         .await?;
-    let comments = comment::Entity::find()
-        .filter(comment::Column::TargetKind.eq("announcement"))
-        .filter(comment::Column::TargetId.eq(id))
-        .filter(comment::Column::Status.ne("deleted"))
-        .all(db)
-        .await?;
-    let tallies = crate::entities::quick_reaction_tally::Entity::find()
-        .filter(crate::entities::quick_reaction_tally::Column::AnnouncementId.eq(id))
-        .all(db)
-        .await?;
+    let commenting: HashSet<i32> = named_commenters(db, id).await?.into_iter().collect();
 
     let mut figures = Figures { recipients: people.len() as u64, delivered: delivery.sent, bounced: delivery.bounced, ..Default::default() };
     let (openers, email_clickers) = count_events(&mut figures, &events, &people, titles);
-    let commenting: HashSet<i32> = comments.iter().filter(|c| !c.anonymous && !c.official).filter_map(|c| c.author_id).collect();
     let activity = super::breakdown::activity(&people, &openers, &email_clickers, &commenting);
     figures.by_department = super::breakdown::group(&activity, |p| &p.department, min_group);
     figures.by_location = super::breakdown::group(&activity, |p| &p.location, min_group);
     figures.timeline = timeline(&events, model.started_at.unwrap_or(model.created_at), Utc::now());
-    count_comments(&mut figures, &comments);
+    figures.reading = super::reading::buckets_for(db, super::reading::ReadKind::Announcement, id).await?;
+    Ok(figures)
+}
+
+/// Who commented under their name (HR's answers aside), sorted.
+pub async fn named_commenters(db: &DatabaseConnection, announcement_id: i32) -> Result<Vec<i32>> {
+    let mut authors: Vec<Option<i32>> = comment::Entity::find()
+        .select_only()
+        .column(comment::Column::AuthorId)
+        .distinct()
+        .filter(comment::Column::TargetKind.eq("announcement"))
+        .filter(comment::Column::TargetId.eq(announcement_id))
+        .filter(comment::Column::Status.ne("deleted"))
+        .filter(comment::Column::Anonymous.eq(false))
+        .filter(comment::Column::Official.eq(false))
+        .into_tuple()
+        .all(db)
+        .await?;
+    authors.sort_unstable();
+    Ok(authors.into_iter().flatten().collect())
+}
+
+/// Fills the figures made of comments and quick reactions, read as they are now.
+pub async fn add_feedback(db: &DatabaseConnection, figures: &mut Figures, announcement_id: i32) -> Result<()> {
+    let comments = comment::Entity::find()
+        .filter(comment::Column::TargetKind.eq("announcement"))
+        .filter(comment::Column::TargetId.eq(announcement_id))
+        .filter(comment::Column::Status.ne("deleted"))
+        .all(db)
+        .await?;
+    let tallies = crate::entities::quick_reaction_tally::Entity::find()
+        .filter(crate::entities::quick_reaction_tally::Column::AnnouncementId.eq(announcement_id))
+        .all(db)
+        .await?;
+    figures.sentiment = Sentiment::default();
+    count_comments(figures, &comments);
+    figures.feelings = [0; 5];
     for tally in &tallies {
         if let Some(slot) = usize::try_from(tally.score - 1).ok().and_then(|i| figures.feelings.get_mut(i)) {
             *slot += i64::from(tally.votes);
         }
     }
-    figures.reading = super::reading::buckets_for(db, super::reading::ReadKind::Announcement, id).await?;
     let (sum, signals) = temperature_signals(&comments, &figures.feelings);
     figures.temperature = temperature_of(sum, signals);
     figures.temperature_by_day = temperature_by_day(&comments, &tallies);
-    Ok(figures)
+    Ok(())
 }
 
 /// Fills the event figures; returns the recipients who opened and who clicked the email.

@@ -1,11 +1,17 @@
 //! Rollups: each announcement's dashboard figures, stored, and recomputed
 //! only when what they are made of has changed. A signature of the data —
-//! the newest event, delivery counts, the comments' state, quick reactions,
-//! reading times, the minimum group size and the hour — decides: reading it
-//! takes a handful of indexed lookups, where the figures take a scan of the
-//! announcement's events. Nothing here keeps a time (see docs/anonymity.md). A background task keeps every recent
+//! the newest event, delivery counts, who commented under their name,
+//! reading times and the minimum group size — decides: reading it takes a
+//! handful of indexed lookups, where the figures take a scan of the
+//! announcement's events. A background task keeps every recent
 //! announcement's rollup current as events arrive, so a dashboard and its
 //! baseline (the figures of up to fifty earlier announcements) read rows.
+//!
+//! Comments and quick reactions may be anonymous, so nothing stored here
+//! depends on them: their figures are not in the rollup (they are read on
+//! the spot, see [`figures::add_feedback`]) nor in the signature, so an
+//! anonymous post starts no recomputation, moves no row and writes no log
+//! line. Nothing here keeps a time either (see docs/anonymity.md).
 
 use std::time::{Duration, Instant};
 
@@ -16,7 +22,7 @@ use tokio::sync::watch;
 use tracing::Instrument;
 
 use super::figures::{self, Figures};
-use crate::entities::{analytics_rollup as rollup, announcement, comment, quick_reaction_tally as tally, read_time, tracking_event as event};
+use crate::entities::{analytics_rollup as rollup, announcement, read_time, tracking_event as event};
 use crate::error::{AppError, Result};
 
 /// How often the background task looks for changed announcements.
@@ -44,34 +50,8 @@ pub async fn signature(db: &DatabaseConnection, model: &announcement::Model, min
         .await?
         .flatten();
     let delivery = crate::spotlights::status::delivery(db, id).await?;
-    let comments: Vec<(i32, String, bool, Option<chrono::DateTime<Utc>>)> = comment::Entity::find()
-        .select_only()
-        .columns([comment::Column::Id, comment::Column::Status])
-        .column(comment::Column::IsQuestion)
-        .column(comment::Column::EditedAt)
-        .filter(comment::Column::TargetKind.eq("announcement"))
-        .filter(comment::Column::TargetId.eq(id))
-        .into_tuple()
-        .all(db)
-        .await?;
-    let answered: i64 = comment::Entity::find()
-        .filter(comment::Column::TargetKind.eq("announcement"))
-        .filter(comment::Column::TargetId.eq(id))
-        .filter(comment::Column::AnsweredAt.is_not_null())
-        .select_only()
-        .expr(Expr::col(comment::Column::Id).count())
-        .into_tuple()
-        .one(db)
-        .await?
-        .unwrap_or(0);
-    let votes: Option<i64> = tally::Entity::find()
-        .select_only()
-        .expr(Expr::col(tally::Column::Votes).sum())
-        .filter(tally::Column::AnnouncementId.eq(id))
-        .into_tuple()
-        .one(db)
-        .await?
-        .flatten();
+    // Named commenters count in the breakdowns' activity; anonymous comments count nowhere here.
+    let commenters = figures::named_commenters(db, id).await?;
     let reading: Option<(i64, Option<i64>)> = read_time::Entity::find()
         .select_only()
         .expr(Expr::col(read_time::Column::Id).count())
@@ -81,16 +61,8 @@ pub async fn signature(db: &DatabaseConnection, model: &announcement::Model, min
         .into_tuple()
         .one(db)
         .await?;
-    // The comments' ids are random, so their order here means nothing; the sum of a hash does not depend on it.
-    let comments_state: u64 = comments
-        .iter()
-        .map(|(id, status, question, edited)| {
-            let text = format!("{id}|{status}|{question}|{}", edited.map(|t| t.timestamp_millis()).unwrap_or(0));
-            text.bytes().fold(0xcbf29ce484222325u64, |hash, byte| (hash ^ u64::from(byte)).wrapping_mul(0x100000001b3))
-        })
-        .fold(0u64, u64::wrapping_add);
     Ok(format!(
-        "v1|{}|{}|q{}s{}f{}b{}c{}|c{}:{comments_state:x}:{answered}|v{}|r{:?}|g{min_group}",
+        "v2|{}|{}|q{}s{}f{}b{}c{}|n{:?}|r{:?}|g{min_group}",
         model.status,
         newest_event.unwrap_or(0),
         delivery.queued,
@@ -98,8 +70,7 @@ pub async fn signature(db: &DatabaseConnection, model: &announcement::Model, min
         delivery.failed,
         delivery.bounced,
         delivery.cancelled,
-        comments.len(),
-        votes.unwrap_or(0),
+        commenters,
         reading.unwrap_or((0, None)),
     ))
 }
@@ -118,12 +89,13 @@ async fn stored(db: &DatabaseConnection, id: i32) -> Result<Option<(String, Figu
 }
 
 async fn compute_and_store(db: &DatabaseConnection, model: &announcement::Model, signature: String, min_group: u64) -> Result<Figures> {
-    let figures = figures::for_announcement(db, model, &titles(db, model.id).await?, min_group).await?;
+    let mut figures = figures::without_feedback(db, model, &titles(db, model.id).await?, min_group).await?;
     let json = serde_json::to_string(&figures).map_err(|error| AppError::Internal(error.into()))?;
     rollup::Entity::insert(rollup::ActiveModel { announcement_id: Set(model.id), signature: Set(signature), figures: Set(json) })
         .on_conflict(OnConflict::column(rollup::Column::AnnouncementId).update_columns([rollup::Column::Signature, rollup::Column::Figures]).to_owned())
         .exec_without_returning(db)
         .await?;
+    figures::add_feedback(db, &mut figures, model.id).await?;
     Ok(figures)
 }
 
@@ -131,7 +103,10 @@ async fn compute_and_store(db: &DatabaseConnection, model: &announcement::Model,
 pub async fn current(db: &DatabaseConnection, model: &announcement::Model, min_group: u64) -> Result<Figures> {
     let signature = signature(db, model, min_group).await?;
     match stored(db, model.id).await? {
-        Some((seen, figures)) if seen == signature => Ok(figures),
+        Some((seen, mut figures)) if seen == signature => {
+            figures::add_feedback(db, &mut figures, model.id).await?;
+            Ok(figures)
+        }
         _ => compute_and_store(db, model, signature, min_group).await,
     }
 }
@@ -141,7 +116,10 @@ pub async fn current(db: &DatabaseConnection, model: &announcement::Model, min_g
 /// announcement still being clicked), computed only when there is none.
 pub async fn for_baseline(db: &DatabaseConnection, model: &announcement::Model, min_group: u64) -> Result<Figures> {
     match stored(db, model.id).await? {
-        Some((_, figures)) => Ok(figures),
+        Some((_, mut figures)) => {
+            figures::add_feedback(db, &mut figures, model.id).await?;
+            Ok(figures)
+        }
         None => compute_and_store(db, model, signature(db, model, min_group).await?, min_group).await,
     }
 }
@@ -178,15 +156,21 @@ async fn refresh(db: &DatabaseConnection, min_group: u64, not_before: &mut NotBe
     Ok(recomputed)
 }
 
+/// One pass of the background task, from scratch: what it would do next
+/// (tests drive it with this instead of waiting for it).
+pub async fn refresh_all(db: &DatabaseConnection, min_group: u64) -> Result<usize> {
+    refresh(db, min_group, &mut NotBefore::new()).await
+}
+
 /// Runs [`refresh`] every few seconds until the server stops.
 pub fn start(db: DatabaseConnection, min_group: u64, mut stop: watch::Receiver<bool>) {
     let task = async move {
         let mut not_before = NotBefore::new();
         while !*stop.borrow() {
-            match refresh(&db, min_group, &mut not_before).await {
-                Ok(0) => {}
-                Ok(recomputed) => tracing::info!(recomputed, "analytics rollups refreshed"),
-                Err(error) => tracing::warn!(%error, "could not refresh the analytics rollups"),
+            // No line for a successful refresh: a dated line per change is
+            // what dated anonymous comments before they stopped counting here.
+            if let Err(error) = refresh(&db, min_group, &mut not_before).await {
+                tracing::warn!(%error, "could not refresh the analytics rollups");
             }
             tokio::select! {
                 _ = tokio::time::sleep(REFRESH_EVERY) => {}

@@ -28,6 +28,9 @@ pub struct AuthSession {
     /// which carry no ambient credentials and so need none.
     pub csrf_token: String,
     pub via_token: bool,
+    /// Which session or token this is (the hash stored for it): what the
+    /// anonymous posting limit counts per, in memory only.
+    pub credential: String,
 }
 
 impl AuthSession {
@@ -105,7 +108,7 @@ async fn from_cookie(state: &AppState, headers: &HeaderMap) -> Result<Option<Aut
         session::Entity::delete_by_id(session.id_hash).exec(&state.db).await?;
         return Ok(None);
     }
-    Ok(Some(AuthSession { user, csrf_token: session.csrf_token, via_token: false }))
+    Ok(Some(AuthSession { user, csrf_token: session.csrf_token, via_token: false, credential: session.id_hash }))
 }
 
 fn bearer(headers: &HeaderMap) -> Option<&str> {
@@ -121,7 +124,7 @@ pub async fn load_auth(State(state): State<AppState>, mut request: Request, next
     let path = request.uri().path().to_owned();
     let resolved = if path.starts_with("/api/") {
         match bearer(request.headers()) {
-            Some(token) => tokens::authenticate(&state, token).await,
+            Some(token) => tokens::authenticate(&state, token, !crate::comments::leaves_no_trace(&path)).await,
             None => Ok(None),
         }
     } else {

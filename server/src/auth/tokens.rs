@@ -62,7 +62,9 @@ pub async fn revoke_all_for(db: &sea_orm::DatabaseConnection, user_id: i32) -> R
     Ok(revoked.rows_affected)
 }
 
-pub async fn authenticate(state: &AppState, token: &str) -> Result<Option<AuthSession>> {
+/// `record_use`: false for requests that may post anonymously, whose
+/// "last used" time would date the comment and name its author.
+pub async fn authenticate(state: &AppState, token: &str, record_use: bool) -> Result<Option<AuthSession>> {
     if !token.starts_with(PREFIX) || token.len() > 200 {
         return Ok(None);
     }
@@ -79,11 +81,12 @@ pub async fn authenticate(state: &AppState, token: &str) -> Result<Option<AuthSe
     }
     // "Last used" is for people reviewing their tokens; a minute's precision
     // is plenty, and it spares a database write on every API call.
+    let credential = found.token_hash.clone();
     let now = Utc::now();
-    if found.last_used_at.is_none_or(|used| now - used > chrono::Duration::minutes(1)) {
+    if record_use && found.last_used_at.is_none_or(|used| now - used > chrono::Duration::minutes(1)) {
         let mut touched: api_token::ActiveModel = found.into();
         touched.last_used_at = Set(Some(now));
         touched.update(&state.db).await?;
     }
-    Ok(Some(AuthSession { user, csrf_token: String::new(), via_token: true }))
+    Ok(Some(AuthSession { user, csrf_token: String::new(), via_token: true, credential }))
 }

@@ -33,6 +33,13 @@ pub use access::{check_read, thread_url};
 /// leave them out, so no log line dates an anonymous post.
 pub const UNLOGGED_PREFIXES: [&str; 3] = ["/comments", "/api/v1/comments", "/feedback"];
 
+/// Whether a request to `path` may post a comment or feedback, which could
+/// be anonymous: such a request leaves no trace of who made it or when —
+/// no log line, no "last used" time on the credential (docs/anonymity.md).
+pub fn leaves_no_trace(path: &str) -> bool {
+    UNLOGGED_PREFIXES.iter().any(|prefix| path.starts_with(prefix))
+}
+
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/comments", post(pages::create))

@@ -72,7 +72,7 @@ pub async fn post(state: &AppState, auth: &AuthSession, new: NewComment) -> Resu
     if new.target == Target::Hr && parent_id.is_none() && staff {
         return Err(AppError::Unprocessable("HR staff answer private questions; they do not ask them.".into()));
     }
-    state.posting_limits.admit(auth.user.id)?;
+    state.posting_limits.admit(auth, new.anonymous)?;
 
     let official = staff && !new.anonymous;
     let flagged = if official { Vec::new() } else { flagged_words(&body, &state.config.review_words) };

@@ -13,6 +13,7 @@ pub mod routes;
 pub mod store;
 pub mod stats;
 pub mod token;
+pub mod visitor_key;
 
 use std::convert::Infallible;
 use std::net::{IpAddr, SocketAddr};
@@ -49,8 +50,8 @@ impl FromRequestParts<AppState> for Client {
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
         let user_agent = parts.headers.get(axum::http::header::USER_AGENT).and_then(|v| v.to_str().ok()).unwrap_or("");
-        let day = chrono::Utc::now().timestamp().div_euclid(86_400);
-        let visitor_hash = client_ip(parts, state.config.trust_forwarded_for).map(|ip| state.tracking.visitor_hash(day, ip));
+        let day = visitor_key::today();
+        let visitor_hash = client_ip(parts, state.config.trust_forwarded_for).map(|ip| state.visitors.visitor_hash(day, ip));
         Ok(Client {
             user_agent: truncate(user_agent, 300).to_owned(),
             verdict: classify::classify(&parts.method, &parts.headers),
@@ -91,6 +92,8 @@ pub fn router() -> Router<AppState> {
 }
 
 /// The installation's signing key, created by whichever server starts first.
+/// It signs tracked links only; the visitor hash has its own key, outside
+/// the database (see [`visitor_key`]).
 pub async fn load_or_create_key(db: &DatabaseConnection) -> anyhow::Result<TokenKey> {
     if let Some(existing) = setting::Entity::find_by_id(KEY_SETTING.to_owned()).one(db).await? {
         return parse_key(&existing.value);

@@ -50,7 +50,9 @@ pub struct TrackingToken {
     pub link_id: i32,
 }
 
-/// The secret every Herald server of one installation shares (kept in the database).
+/// The secret every Herald server of one installation shares (kept in the
+/// database). It signs tokens only: the visitor hash is keyed apart, outside
+/// the database (`visitor_key`).
 #[derive(Clone)]
 pub struct TokenKey {
     /// HMAC state with the key already absorbed: every redirect checks a
@@ -73,21 +75,6 @@ impl TokenKey {
         let mut mac = self.keyed.clone();
         mac.update(payload);
         mac.finalize().into_bytes().into()
-    }
-
-    /// A daily-rotating pseudonym for a client address: the day is part of
-    /// the keyed input, so yesterday's hashes cannot be joined with today's.
-    /// `day` is the number of days since 1970-01-01 (UTC).
-    pub fn visitor_hash(&self, day: i64, ip: std::net::IpAddr) -> String {
-        let mut input = [0u8; 8 + 8 + 16];
-        input[..8].copy_from_slice(b"visitor|");
-        input[8..16].copy_from_slice(&day.to_be_bytes());
-        let address = match ip {
-            std::net::IpAddr::V4(v4) => v4.to_ipv6_mapped().octets(),
-            std::net::IpAddr::V6(v6) => v6.octets(),
-        };
-        input[16..].copy_from_slice(&address);
-        hex::encode(&self.mac(&input)[..16])
     }
 
     pub fn sign(&self, token: TrackingToken) -> String {

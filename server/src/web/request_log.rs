@@ -15,7 +15,7 @@ pub const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
 pub fn span_for(request: &Request<Body>) -> Span {
     let path = request.uri().path();
-    if crate::comments::UNLOGGED_PREFIXES.iter().any(|prefix| path.starts_with(prefix)) {
+    if crate::comments::leaves_no_trace(path) {
         return Span::none();
     }
     let id = request.headers().get(REQUEST_ID).and_then(|v| v.to_str().ok()).unwrap_or("-");
