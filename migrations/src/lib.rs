@@ -17,6 +17,7 @@ mod m20261127_000008_trend_subscriptions;
 mod m20261127_000009_rollups;
 mod m20261128_000010_lean_event_indexes;
 mod m20261128_000011_outbox_due_order;
+mod m20261203_000012_attachment_extraction_note;
 
 pub struct Migrator;
 
@@ -35,6 +36,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000009_rollups::Migration),
             Box::new(m20261128_000010_lean_event_indexes::Migration),
             Box::new(m20261128_000011_outbox_due_order::Migration),
+            Box::new(m20261203_000012_attachment_extraction_note::Migration),
         ]
     }
 }

@@ -14,6 +14,7 @@ pub mod entities;
 pub mod error;
 pub mod library;
 pub mod notifications;
+pub mod sandbox;
 pub mod search;
 pub mod sentiment;
 pub mod sharing;

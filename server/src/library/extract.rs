@@ -27,6 +27,12 @@ const RATIO_FREE_BYTES: u64 = 1024 * 1024;
 const PDF_STREAM_BYTES: usize = 16 * 1024 * 1024;
 /// A crafted PDF can make every page inflate the same large stream again.
 const PDF_TIME_BUDGET: Duration = Duration::from_secs(15);
+/// The most drawing instructions one page's content may hold: each parsed
+/// operator costs tens of bytes, and a page of text needs well under 200 KB.
+const PDF_PAGE_CONTENT_BYTES: usize = 2 * 1024 * 1024;
+/// The most content over all pages (a crafted file repeats one stream on every page).
+const PDF_CONTENT_BYTES: usize = 32 * 1024 * 1024;
+const PDF_TOO_COMPLEX: &str = "The PDF holds far more drawing instructions than a document of text (over 2 MB on a page or 32 MB in all), so its text was not read.";
 
 const EXECUTABLE: &str = "Programs and scripts cannot be uploaded.";
 const ARCHIVE: &str = "Archives (zip, gzip, rar, 7z) cannot be uploaded; upload the documents inside them one by one.";
@@ -38,7 +44,7 @@ const DAMAGED_OFFICE: &str = "The Office document appears to be damaged and coul
 const BOMB: &str = "The file unpacks to far more data than its size suggests (over 64 MB or 100 times its packed size), so it was refused.";
 
 /// What an uploaded file really is, decided from its bytes (magic numbers / structure), not its name.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum FileKind { Pdf, Docx, Xlsx, Pptx, Png, Jpeg, Gif, Webp, Html, Markdown, PlainText }
 
 /// Each kind's MIME type, extension and label, in the enum's order.
@@ -224,9 +230,16 @@ fn pdf_text(bytes: &[u8]) -> Result<String, String> {
     }
     let started = Instant::now();
     let mut text = String::new();
+    let mut content_left = PDF_CONTENT_BYTES;
     for page in doc.get_pages().into_values() {
+        // Bounded before it is parsed: parsing is what takes the memory.
+        let Ok(content) = doc.get_page_content_with_limit(page, PDF_STREAM_BYTES) else { continue };
+        if content.len() > PDF_PAGE_CONTENT_BYTES || content.len() > content_left {
+            return Err(PDF_TOO_COMPLEX.into());
+        }
+        content_left -= content.len();
         // A page that will not decode costs its own text, not the whole file's.
-        let _ = pdf_page_text(&doc, page, &mut text);
+        let _ = pdf_page_text(&doc, page, &content, &mut text);
         new_line(&mut text);
         if text.len() > MAX_TEXT_BYTES || started.elapsed() > PDF_TIME_BUDGET {
             break;
@@ -238,11 +251,11 @@ fn pdf_text(bytes: &[u8]) -> Result<String, String> {
 /// One page's text. lopdf's own `extract_text` breaks lines only at ET, which
 /// glues "cover" to "Orthodontic" when a generator moves down a line with Td or
 /// Tm, and search then misses both words; so the walk over operators is ours.
-fn pdf_page_text(doc: &lopdf::Document, page: lopdf::ObjectId, out: &mut String) -> lopdf::Result<()> {
+fn pdf_page_text(doc: &lopdf::Document, page: lopdf::ObjectId, content: &[u8], out: &mut String) -> lopdf::Result<()> {
     let fonts = doc.get_page_fonts(page)?.into_iter();
     let encodings: BTreeMap<_, _> =
         fonts.filter_map(|(name, font)| Some((name, font.get_font_encoding_with_limit(doc, PDF_STREAM_BYTES).ok()?))).collect();
-    let content = lopdf::content::Content::decode(&doc.get_page_content_with_limit(page, PDF_STREAM_BYTES)?)?;
+    let content = lopdf::content::Content::decode(content)?;
     let (mut encoding, mut line_y) = (None, None);
     for op in &content.operations {
         let number = |i: usize| op.operands.get(i).and_then(|n| n.as_float().ok());
