@@ -20,6 +20,7 @@ mod browser_spotlights;
 mod cli;
 mod comments;
 mod crash;
+mod dos;
 mod import;
 mod inbox;
 mod reading;

@@ -6,7 +6,7 @@ use std::io::{self, BufRead, Write};
 use std::process::ExitCode;
 
 use anyhow::Context;
-use rustix::process::{setrlimit, Resource, Rlimit};
+use rustix::process::{getrlimit, setrlimit, Resource, Rlimit};
 
 use super::{wire, Job, Reply};
 use crate::library::extract;
@@ -21,11 +21,14 @@ pub struct TemplateCache {
 }
 
 pub fn serve(memory_bytes: u64) -> anyhow::Result<ExitCode> {
-    // Address space already mapped (the binary, the allocator's first arena)
-    // is counted too, so the limit is what is mapped now plus the budget.
+    // Address space already mapped (the binary, libraries) is counted too, so
+    // the limit is what is mapped now plus the budget; never above a limit
+    // the server itself runs under. (The pool starts children with mimalloc's
+    // up-front arena turned off, so nothing large is mapped yet.)
     let mapped = mapped_bytes().unwrap_or(0);
-    let limit = Rlimit { current: Some(mapped + memory_bytes), maximum: Some(mapped + memory_bytes) };
-    setrlimit(Resource::As, limit).context("setting the sandbox's memory limit")?;
+    let inherited = getrlimit(Resource::As).maximum;
+    let wanted = (mapped + memory_bytes).min(inherited.unwrap_or(u64::MAX));
+    setrlimit(Resource::As, Rlimit { current: Some(wanted), maximum: Some(wanted) }).context("setting the sandbox's memory limit")?;
     let mut cache = TemplateCache::default();
     let mut out = io::stdout().lock();
     for line in io::stdin().lock().lines() {

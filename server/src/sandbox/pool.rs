@@ -88,6 +88,9 @@ async fn exchange(worker: &mut Worker, line: &[u8]) -> Result<Reply, ()> {
 fn spawn(program: &Path) -> std::io::Result<Worker> {
     let mut process = Command::new(program)
         .arg("sandbox")
+        // mimalloc otherwise maps a 1 GiB arena at start, which the address-space
+        // limit would count but not stop the child from filling.
+        .env("MIMALLOC_ARENA_RESERVE", "0")
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::inherit())
