@@ -19,6 +19,7 @@ mod m20261128_000010_lean_event_indexes;
 mod m20261128_000011_outbox_due_order;
 mod m20261129_000012_unordered_quick_reactions;
 mod m20261129_000013_blind_visitor_hashes;
+mod m20261203_000014_attachment_extraction_note;
 
 pub struct Migrator;
 
@@ -39,6 +40,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000011_outbox_due_order::Migration),
             Box::new(m20261129_000012_unordered_quick_reactions::Migration),
             Box::new(m20261129_000013_blind_visitor_hashes::Migration),
+            Box::new(m20261203_000014_attachment_extraction_note::Migration),
         ]
     }
 }

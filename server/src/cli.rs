@@ -74,6 +74,9 @@ win over the file. See docs/herald.toml.example.")]
         #[arg(long, value_parser = clap::value_parser!(u16).range(1..))]
         threads: Option<u16>,
     },
+    /// Internal: the sandbox child that renders templates and reads uploads (see `sandbox`).
+    #[command(hide = true)]
+    Sandbox,
     /// Fill an empty library with realistic demo content, demo employees, lists and a draft spotlight.
     Demo {
         /// How many collateral items to generate.
@@ -174,6 +177,9 @@ pub fn run(cli: Cli) -> ExitCode {
     if let Command::Sentiment { threads } = cli.command {
         return report(sentiment(threads));
     }
+    if let Command::Sandbox = cli.command {
+        return report(crate::sandbox::child::serve(crate::sandbox::memory_bytes()));
+    }
     let runtime = match tokio::runtime::Runtime::new() {
         Ok(runtime) => runtime,
         Err(err) => {
@@ -246,6 +252,7 @@ async fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Backup { dest } => backup(load_config(&cli, None)?, dest).await,
         Command::Restore { source } => restore(load_config(&cli, None)?, source).await,
         Command::Sentiment { threads } => sentiment(*threads),
+        Command::Sandbox => crate::sandbox::child::serve(crate::sandbox::memory_bytes()),
         Command::Demo { collateral, seed, people, events } => demo(load_config(&cli, None)?, *collateral, *seed, *people, *events).await,
         Command::Token(TokenCommand::Create { email, name }) => {
             let db = connect_migrated(&load_config(&cli, None)?).await?;

@@ -15,6 +15,7 @@ pub mod error;
 pub mod library;
 pub mod notifications;
 pub mod outbound;
+pub mod sandbox;
 pub mod search;
 pub mod sentiment;
 pub mod sharing;

@@ -22,6 +22,7 @@ mod cli;
 mod comments;
 mod conformance;
 mod crash;
+mod dos;
 mod import;
 mod inbox;
 mod reading;

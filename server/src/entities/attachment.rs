@@ -13,6 +13,8 @@ pub struct Model {
     pub content_type: String,
     pub size: i64,
     pub extracted_text: String,
+    /// Why the text was not read for search; `None` when it was.
+    pub extraction_note: Option<String>,
     pub uploaded_by: i32,
     pub created_at: DateTimeUtc,
 }

@@ -76,6 +76,8 @@ pub struct AttachmentView {
     pub content_type: String,
     pub size: i64,
     pub url: String,
+    /// Why the file's text is not searchable (too large or complex to read, damaged); absent when it is.
+    pub text_not_extracted: Option<String>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -121,6 +123,7 @@ async fn view(state: &AppState, item: collateral::Model) -> Result<CollateralVie
                 file_name: file.file_name,
                 content_type: file.content_type,
                 size: file.size,
+                text_not_extracted: file.extraction_note,
             })
             .collect(),
         id: item.id,

@@ -47,11 +47,10 @@ pub async fn store(
         return Err(too_large(limit));
     }
     let name = original_name.to_owned();
-    let (kind, text, sha256, bytes) = tokio::task::spawn_blocking(move || -> Result<(FileKind, String, String, Vec<u8>)> {
+    let (kind, sha256, bytes) = tokio::task::spawn_blocking(move || -> Result<(FileKind, String, Vec<u8>)> {
         let kind = extract::sniff(&bytes, &name).map_err(|reason| AppError::Unprocessable(format!("{name}: {reason}")))?;
-        let text = extract::extract_text(kind, &bytes).map_err(|reason| AppError::Unprocessable(format!("{name}: {reason}")))?;
         let sha256 = hex::encode(Sha256::digest(&bytes));
-        Ok((kind, text, sha256, bytes))
+        Ok((kind, sha256, bytes))
     })
     .await
     .map_err(|err| AppError::Internal(err.into()))??;
@@ -63,6 +62,15 @@ pub async fn store(
             AppError::Storage(format!("Herald could not store the file ({err}). Nothing was saved; ask your administrator to check the data directory."))
         })?;
     }
+    // Read in the sandbox, bounded in memory and time: a file whose text
+    // cannot be read within the bounds is kept, without text, and says why.
+    let (text, note) = match crate::sandbox::extract_text(kind, path.clone()).await {
+        Ok(text) => (text, None),
+        Err(reason) => {
+            tracing::info!(file = %original_name, %reason, "attachment stored without its text");
+            (String::new(), Some(reason))
+        }
+    };
     let txn = db.begin().await?;
     let row = attachment::ActiveModel {
         collateral_id: Set(item.id),
@@ -71,6 +79,7 @@ pub async fn store(
         content_type: Set(kind.mime().to_owned()),
         size: Set(bytes.len() as i64),
         extracted_text: Set(text),
+        extraction_note: Set(note),
         uploaded_by: Set(uploader_id),
         created_at: Set(Utc::now()),
         ..Default::default()

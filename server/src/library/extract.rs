@@ -27,6 +27,13 @@ const RATIO_FREE_BYTES: u64 = 1024 * 1024;
 const PDF_STREAM_BYTES: usize = 16 * 1024 * 1024;
 /// A crafted PDF can make every page inflate the same large stream again.
 const PDF_TIME_BUDGET: Duration = Duration::from_secs(15);
+/// The most drawing instructions one page's content may hold: each parsed
+/// operator costs tens of bytes, and a page of text needs well under 200 KB.
+const PDF_PAGE_CONTENT_BYTES: usize = 2 * 1024 * 1024;
+/// The most content over all pages (a crafted file repeats one stream on every page).
+const PDF_CONTENT_BYTES: usize = 32 * 1024 * 1024;
+const PDF_TOO_SLOW: &str = "Reading the PDF's text took longer than the 15 seconds Herald allows a file, so its text was not read.";
+const PDF_TOO_COMPLEX: &str = "The PDF holds far more drawing instructions than a document of text (over 2 MB on a page or 32 MB in all), so its text was not read.";
 
 const EXECUTABLE: &str = "Programs and scripts cannot be uploaded.";
 const ARCHIVE: &str = "Archives (zip, gzip, rar, 7z) cannot be uploaded; upload the documents inside them one by one.";
@@ -38,7 +45,7 @@ const DAMAGED_OFFICE: &str = "The Office document appears to be damaged and coul
 const BOMB: &str = "The file unpacks to far more data than its size suggests (over 64 MB or 100 times its packed size), so it was refused.";
 
 /// What an uploaded file really is, decided from its bytes (magic numbers / structure), not its name.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum FileKind { Pdf, Docx, Xlsx, Pptx, Png, Jpeg, Gif, Webp, Html, Markdown, PlainText }
 
 /// Each kind's MIME type, extension and label, in the enum's order.
@@ -224,11 +231,26 @@ fn pdf_text(bytes: &[u8]) -> Result<String, String> {
     }
     let started = Instant::now();
     let mut text = String::new();
+    // Every page's content is inflated and measured before any is parsed:
+    // parsing is what takes the memory and the time.
+    let mut contents = Vec::new();
+    let mut total = 0;
     for page in doc.get_pages().into_values() {
+        let Ok(content) = doc.get_page_content_with_limit(page, PDF_STREAM_BYTES) else { continue };
+        total += content.len();
+        if content.len() > PDF_PAGE_CONTENT_BYTES || total > PDF_CONTENT_BYTES {
+            return Err(PDF_TOO_COMPLEX.into());
+        }
+        contents.push((page, content));
+    }
+    for (page, content) in contents {
         // A page that will not decode costs its own text, not the whole file's.
-        let _ = pdf_page_text(&doc, page, &mut text);
+        let _ = pdf_page_text(&doc, page, &content, &mut text);
         new_line(&mut text);
-        if text.len() > MAX_TEXT_BYTES || started.elapsed() > PDF_TIME_BUDGET {
+        if started.elapsed() > PDF_TIME_BUDGET {
+            return Err(PDF_TOO_SLOW.into());
+        }
+        if text.len() > MAX_TEXT_BYTES {
             break;
         }
     }
@@ -238,11 +260,11 @@ fn pdf_text(bytes: &[u8]) -> Result<String, String> {
 /// One page's text. lopdf's own `extract_text` breaks lines only at ET, which
 /// glues "cover" to "Orthodontic" when a generator moves down a line with Td or
 /// Tm, and search then misses both words; so the walk over operators is ours.
-fn pdf_page_text(doc: &lopdf::Document, page: lopdf::ObjectId, out: &mut String) -> lopdf::Result<()> {
+fn pdf_page_text(doc: &lopdf::Document, page: lopdf::ObjectId, content: &[u8], out: &mut String) -> lopdf::Result<()> {
     let fonts = doc.get_page_fonts(page)?.into_iter();
     let encodings: BTreeMap<_, _> =
         fonts.filter_map(|(name, font)| Some((name, font.get_font_encoding_with_limit(doc, PDF_STREAM_BYTES).ok()?))).collect();
-    let content = lopdf::content::Content::decode(&doc.get_page_content_with_limit(page, PDF_STREAM_BYTES)?)?;
+    let content = lopdf::content::Content::decode(content)?;
     let (mut encoding, mut line_y) = (None, None);
     for op in &content.operations {
         let number = |i: usize| op.operands.get(i).and_then(|n| n.as_float().ok());
@@ -596,6 +618,34 @@ mod tests {
     fn pdf_line_moves_and_wide_gaps_separate_words() {
         let pdf = pdf_with("BT /F1 12 Tf 72 700 Td (Family cover) Tj 0 -14 Td [(Ortho)-20(dontic)-300.5(care)] TJ (.) ' ET");
         assert_eq!(extract_text(Pdf, &pdf).unwrap(), "Family cover\nOrthodontic care\n.\n");
+    }
+
+    /// A PDF of `pages` pages sharing one compressed content stream.
+    fn pdf_of(pages: usize, content: Vec<u8>) -> Vec<u8> {
+        use lopdf::{dictionary, Document, Object, Stream};
+        let mut doc = Document::with_version("1.5");
+        let pages_id = doc.new_object_id();
+        let mut stream = Stream::new(dictionary! {}, content);
+        stream.compress().unwrap();
+        let contents = doc.add_object(stream);
+        let kids: Vec<Object> = (0..pages).map(|_| doc.add_object(dictionary! { "Type" => "Page", "Parent" => pages_id, "Contents" => contents }).into()).collect();
+        doc.objects.insert(pages_id, Object::Dictionary(dictionary! { "Type" => "Pages", "Kids" => kids, "Count" => pages as i64 }));
+        let catalog = doc.add_object(dictionary! { "Type" => "Catalog", "Pages" => pages_id });
+        doc.trailer.set("Root", catalog);
+        let mut bytes = Vec::new();
+        doc.save_to(&mut bytes).unwrap();
+        bytes
+    }
+
+    #[test]
+    fn pdfs_of_millions_of_drawing_operators_are_refused_before_parsing() {
+        for pdf in [pdf_of(1, b"0 0 m\n".repeat(2_500_000)), pdf_of(400, b"0 0 m\n".repeat(170_000))] {
+            assert!(pdf.len() < 64 * 1024, "{}", pdf.len());
+            let started = Instant::now();
+            assert!(extract_text(Pdf, &pdf).unwrap_err().contains("drawing instructions"));
+            assert!(started.elapsed() < Duration::from_secs(10));
+        }
+        assert_eq!(extract_text(Pdf, &pdf_of(3, b"0 0 m\n".repeat(1000))).unwrap(), "");
     }
 
     #[test]

@@ -10,6 +10,7 @@ use serde::Serialize;
 
 use super::links::{is_trackable, LinkStyle, LinkTable};
 use super::render::{rewrite_html_links, rewrite_text_links, EmailTemplate, RenderedEmail};
+use crate::sandbox;
 use crate::entities::{announcement, announcement_item, attachment, collateral, collateral_version, spotlight_template, user};
 use crate::error::{AppError, Result};
 use crate::library::markdown;
@@ -79,9 +80,10 @@ pub struct Composer {
     pub announcement: announcement::Model,
     pub items: Vec<FeaturedItem>,
     pub sender: user::Model,
-    pub template: EmailTemplate,
-    /// Compiled once: the subject is rendered for every recipient.
-    subject: Option<EmailTemplate>,
+    /// The template's parts, checked to compile; rendered in the sandbox.
+    template: spotlight_template::Model,
+    /// Whether the announcement's own subject has placeholders to fill in.
+    subject_has_placeholders: bool,
     pub organisation: String,
     message_html: String,
     slugs: HashMap<i32, String>,
@@ -90,18 +92,18 @@ pub struct Composer {
 impl Composer {
     pub async fn load(db: &impl ConnectionTrait, organisation: &str, announcement: announcement::Model) -> Result<Composer> {
         let template = spotlight_template::Entity::find_by_id(announcement.template_id).one(db).await?.ok_or(AppError::NotFound)?;
-        let compiled = EmailTemplate::compile(&template.subject, &template.html_body, &template.text_body)
+        EmailTemplate::compile(&template.subject, &template.html_body, &template.text_body)
             .map_err(|errors| AppError::Unprocessable(format!("The template “{}” has errors: {}", template.name, errors.join("; "))))?;
         let sender = user::Entity::find_by_id(announcement.created_by).one(db).await?.ok_or(AppError::NotFound)?;
         let items = featured_items(db, announcement.id).await?;
         let slugs = items.iter().map(|item| (item.collateral_id, item.slug.clone())).collect();
         Ok(Composer {
             message_html: markdown::render(&autolink(&announcement.message)),
-            subject: subject_template(&announcement.subject),
+            subject_has_placeholders: announcement.subject.contains("{{"),
             announcement,
             items,
             sender,
-            template: compiled,
+            template,
             organisation: organisation.to_owned(),
             slugs,
         })
@@ -144,15 +146,21 @@ impl Composer {
     }
 
     /// Renders the email; web addresses HR wrote are left as they are (see [`finish`]).
-    pub fn render(&self, recipient: &RecipientVars, links: &dyn LinkStyle) -> Result<RenderedEmail> {
-        let mut context = self.context(recipient, links);
+    /// A subject or template whose render fails (too large, too slow) fails this email.
+    pub fn render(&self, recipient: &RecipientVars, links: &dyn LinkStyle) -> impl std::future::Future<Output = Result<RenderedEmail>> + Send + '_ {
+        // The context is made before the render waits for the sandbox: links need not be shared across threads.
+        self.render_context(self.context(recipient, links))
+    }
+
+    async fn render_context(&self, mut context: Value) -> Result<RenderedEmail> {
+        let cannot = |errors: Vec<String>| AppError::Unprocessable(format!("The email could not be written: {}", errors.join("; ")));
         // The announcement's own subject may use the same placeholders as the template.
-        if let Some(subject) = &self.subject {
-            if let Ok(personal) = subject.render(&context) {
-                context = context! { announcement => context! { title => &self.announcement.title, subject => personal.subject }, ..context };
-            }
+        if self.subject_has_placeholders {
+            let personal = sandbox::render(&self.announcement.subject, "", "", false, &context).await.map_err(cannot)?;
+            context = context! { announcement => context! { title => &self.announcement.title, subject => personal.subject }, ..context };
         }
-        self.template.render(&context).map_err(|err| AppError::Unprocessable(format!("The email could not be written: {err}")))
+        let template = &self.template;
+        sandbox::render(&template.subject, &template.html_body, &template.text_body, false, &context).await.map_err(cannot)
     }
 }
 
@@ -179,11 +187,6 @@ pub fn autolink(markdown: &str) -> String {
     }
     out.push_str(rest);
     out
-}
-
-/// The announcement's subject as a template of its own, when it has placeholders.
-fn subject_template(subject: &str) -> Option<EmailTemplate> {
-    subject.contains("{{").then(|| EmailTemplate::compile(subject, "", "").ok()).flatten()
 }
 
 /// The web addresses of a rendered email that are not yet tracked links.
@@ -230,7 +233,7 @@ pub async fn compose_tracked(
     let (rendered, missing) = {
         let table = table.read().await;
         let links = super::links::TrackedLinks { key, base, recipient_id, table: &table };
-        let rendered = composer.render(vars, &links)?;
+        let rendered = composer.render(vars, &links).await?;
         // Usually every web address already has its stored target; a new one
         // (a placeholder that makes a per-person address) is stored first.
         let missing: Vec<(String, Option<i32>)> =

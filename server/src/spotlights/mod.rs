@@ -15,6 +15,7 @@ mod pages;
 pub mod portal;
 mod preview_pages;
 pub mod render;
+mod render_limits;
 pub mod sending;
 pub mod service;
 pub mod status;

@@ -1,10 +1,14 @@
 //! The sandboxed template engine for the emails HR edits at run time.
 //!
 //! minijinja with no loader (no file access), no network, HTML auto-escaping
-//! for the HTML body, and a fuel limit so a runaway loop in a template stops
-//! instead of hanging delivery.
+//! for the HTML body, a fuel limit so a runaway loop in a template stops
+//! instead of hanging delivery, and size limits (see [`super::render_limits`]).
+//! The server itself renders through `crate::sandbox`, in a child process
+//! with a memory limit, so what these limits miss cannot take it down.
 
 use minijinja::{AutoEscape, Environment, UndefinedBehavior, Value};
+
+use super::render_limits::BoundedOutput;
 
 const SUBJECT: &str = "subject";
 const HTML: &str = "html";
@@ -17,7 +21,7 @@ pub struct EmailTemplate {
     env: Environment<'static>,
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct RenderedEmail {
     pub subject: String,
     pub html: String,
@@ -30,12 +34,18 @@ impl EmailTemplate {
         Self::compile_with(subject, html, text, UndefinedBehavior::Lenient)
     }
 
+    /// Compiles for rendering that fails on unknown variables, as [`Self::validate`] does.
+    pub fn compile_strict(subject: &str, html: &str, text: &str) -> Result<EmailTemplate, Vec<String>> {
+        Self::compile_with(subject, html, text, UndefinedBehavior::Strict)
+    }
+
     fn compile_with(subject: &str, html: &str, text: &str, undefined: UndefinedBehavior) -> Result<EmailTemplate, Vec<String>> {
         let mut env = Environment::new();
         env.set_auto_escape_callback(|name| if name == HTML { AutoEscape::Html } else { AutoEscape::None });
         env.set_undefined_behavior(undefined);
         env.set_fuel(Some(FUEL));
         env.set_recursion_limit(50);
+        super::render_limits::install(&mut env);
         let mut errors = vec![];
         for (name, label, source) in [(SUBJECT, "Subject", subject), (HTML, "HTML body", html), (TEXT, "Plain-text body", text)] {
             if let Err(err) = env.add_template_owned(name, source.to_owned()) {
@@ -55,7 +65,12 @@ impl EmailTemplate {
     pub fn render(&self, context: &Value) -> Result<RenderedEmail, String> {
         let part = |name: &str, label: &str| -> Result<String, String> {
             let template = self.env.get_template(name).map_err(|err| describe(label, &err))?;
-            template.render(context).map_err(|err| describe(label, &err))
+            let mut out = BoundedOutput::default();
+            match template.render_captured_to(context, &mut out) {
+                Ok(_) => String::from_utf8(out.bytes).map_err(|_| format!("{label}: the template wrote text that is not UTF-8")),
+                Err(_) if out.overflowed => Err(format!("{label}: the template writes more than the 1 MB an email part may be")),
+                Err(err) => Err(describe(label, &err)),
+            }
         };
         let subject = part(SUBJECT, "Subject")?;
         Ok(RenderedEmail {
@@ -178,6 +193,21 @@ mod tests {
         assert!(looping.render(&context! {}).is_err());
         let include = EmailTemplate::compile("s", "{% include '/etc/passwd' %}", "t").unwrap();
         assert!(include.render(&context! {}).is_err());
+    }
+
+    #[test]
+    fn text_growing_filters_and_long_output_fail_with_a_reason() {
+        for body in [
+            r#"{{ "a\nb"|indent(6000000000) }}"#,
+            r#"{{ "ab"|replace("", "x" * 1000000) }}"#,
+            r#"{{ range(1000)|join("x" * 100000) }}"#,
+            r#"{{ "%999999999s"|format("x") }}"#,
+            r#"{% for i in range(100) %}{{ "x" * 100000 }}{% endfor %}"#,
+        ] {
+            let template = EmailTemplate::compile("s", body, "t").unwrap();
+            let err = template.render(&context! {}).unwrap_err();
+            assert!(err.starts_with("HTML body") && (err.contains("1 MB") || err.contains("limited")), "{body}: {err}");
+        }
     }
 
     #[test]

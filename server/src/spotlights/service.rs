@@ -29,6 +29,12 @@ pub struct RawAnnouncement {
 /// Checks everything against the database; all problems are returned at once.
 pub async fn parse(db: &DatabaseConnection, raw: RawAnnouncement) -> Result<AnnouncementInput, Vec<String>> {
     let mut errors = check_text(&raw.title, &raw.subject, &raw.message);
+    if errors.is_empty() && raw.subject.contains("{{") {
+        // Rendered for every recipient at delivery: one too large to render is refused now.
+        if let Err(found) = crate::sandbox::render(&raw.subject, "", "", false, &templates::sample_context()).await {
+            errors.extend(found.into_iter().map(|error| format!("The subject cannot be used: {error}")));
+        }
+    }
     let template = match templates::find_by_name(db, &raw.template).await {
         Ok(Some(template)) => Some(template.id),
         Ok(None) => {

@@ -65,7 +65,7 @@ pub struct Submitted {
 }
 
 pub async fn create(user: Require<HrStaff>, State(state): State<AppState>, CsrfForm(submitted): CsrfForm<Submitted>) -> Result<Response> {
-    let errors = submitted.form.check();
+    let errors = submitted.form.check().await;
     if !errors.is_empty() {
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, page(user.user(), None, false, submitted.form, errors, false)?).into_response());
     }
@@ -81,7 +81,7 @@ pub async fn update(user: Require<HrStaff>, State(state): State<AppState>, Path(
         ("restore", _) => return Err(AppError::BadRequest("Only a shipped template can be restored.".into())),
         _ => submitted.form,
     };
-    let errors = form.check();
+    let errors = form.check().await;
     if !errors.is_empty() {
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, page(user.user(), Some(id), builtin, form, errors, false)?).into_response());
     }
@@ -92,9 +92,10 @@ pub async fn update(user: Require<HrStaff>, State(state): State<AppState>, Path(
 /// The template's HTML rendered with sample data, framed by the edit page.
 pub async fn preview(_user: Require<HrStaff>, State(state): State<AppState>, Path(id): Path<i32>) -> Result<Response> {
     let model = templates::find(&state.db, id).await?;
-    let compiled = EmailTemplate::compile(&model.subject, &model.html_body, &model.text_body)
+    EmailTemplate::compile(&model.subject, &model.html_body, &model.text_body).map_err(|errors| AppError::Unprocessable(errors.join("; ")))?;
+    let email = crate::sandbox::render(&model.subject, &model.html_body, &model.text_body, false, &templates::sample_context())
+        .await
         .map_err(|errors| AppError::Unprocessable(errors.join("; ")))?;
-    let email = compiled.render(&templates::sample_context()).map_err(AppError::Unprocessable)?;
     let mut response = Html(email.html).into_response();
     let headers = response.headers_mut();
     headers.insert(

@@ -114,7 +114,9 @@ impl TemplateForm {
         }
     }
 
-    pub fn check(&self) -> Vec<String> {
+    /// The form's errors; the template is rendered with sample data (in the
+    /// sandbox) so a typo or a template too large to send is caught at save.
+    pub async fn check(&self) -> Vec<String> {
         let mut errors = vec![];
         if self.name.trim().is_empty() || self.name.chars().count() > 200 {
             errors.push("The name is missing or longer than 200 characters.".to_owned());
@@ -128,8 +130,12 @@ impl TemplateForm {
             }
         }
         if errors.is_empty() {
-            if let Err(found) = EmailTemplate::validate(&self.subject, &self.html_body, &self.text_body, &sample_context()) {
-                errors.extend(found);
+            match EmailTemplate::compile(&self.subject, &self.html_body, &self.text_body) {
+                Err(found) => errors.extend(found),
+                Ok(_) => {
+                    let rendered = crate::sandbox::render(&self.subject, &self.html_body, &self.text_body, true, &sample_context()).await;
+                    errors.extend(rendered.err().unwrap_or_default());
+                }
             }
         }
         errors
@@ -223,11 +229,11 @@ async fn unique_slug(db: &DatabaseConnection, name: &str) -> Result<String> {
 mod tests {
     use super::*;
 
-    #[test]
-    fn every_shipped_template_is_valid() {
+    #[tokio::test]
+    async fn every_shipped_template_is_valid() {
         for default in &DEFAULTS {
             let form = shipped_form(default);
-            assert_eq!(form.check(), Vec::<String>::new(), "{}", default.slug);
+            assert_eq!(form.check().await, Vec::<String>::new(), "{}", default.slug);
         }
     }
 }
