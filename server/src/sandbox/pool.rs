@@ -1,14 +1,12 @@
 //! The sandbox children: a few long-lived `herald sandbox` processes, each
 //! doing one job at a time; one that dies or overruns is replaced.
 
+use std::io::{BufRead, BufReader, Read, Write};
 use std::path::{Path, PathBuf};
-use std::process::Stdio;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::process::{Child, ChildStdin, ChildStdout, Command, Stdio};
+use std::sync::atomic::{AtomicI32, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
-
-use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
-use tokio::process::{Child, ChildStdin, ChildStdout, Command};
-use tokio::sync::Mutex;
 
 use super::{child, Job, Reply};
 
@@ -18,10 +16,20 @@ const CHILDREN: usize = 4;
 /// file's text 1 MB, and JSON may escape every byte of it.
 const MAX_REPLY_BYTES: u64 = 24 * 1024 * 1024;
 
+/// The children talk over plain blocking pipes on the blocking pool rather
+/// than through an async runtime's reactor: the pool outlives any one
+/// runtime (the test suite starts a runtime per test), and a pipe or a wait
+/// registered with a runtime that has ended would never finish.
 pub struct Pool {
     program: Option<PathBuf>,
-    slots: Vec<Mutex<Option<Worker>>>,
+    slots: Vec<Arc<Slot>>,
     next: AtomicUsize,
+}
+
+struct Slot {
+    worker: Mutex<Option<Worker>>,
+    /// The pid of the child doing a job now (0 when idle), so an overrun can be ended from outside.
+    busy_pid: AtomicI32,
 }
 
 struct Worker {
@@ -37,33 +45,28 @@ impl Pool {
             Some(path) => tracing::debug!(program = %path.display(), "sandbox children will run this program"),
             None => tracing::warn!("no herald binary found for the sandbox; templates and uploads are processed in-process"),
         }
-        Pool { program, slots: (0..CHILDREN).map(|_| Mutex::new(None)).collect(), next: AtomicUsize::new(0) }
+        let slots = (0..CHILDREN).map(|_| Arc::new(Slot { worker: Mutex::new(None), busy_pid: AtomicI32::new(0) })).collect();
+        Pool { program, slots, next: AtomicUsize::new(0) }
     }
 
     pub async fn run(&self, job: Job, timeout: Duration) -> Result<Reply, String> {
-        let Some(program) = &self.program else {
+        let Some(program) = self.program.clone() else {
             let done = tokio::task::spawn_blocking(move || child::handle(&job, &mut child::TemplateCache::default()));
             return done.await.map_err(|_| "it failed".to_owned());
         };
-        let slot = &self.slots[self.next.fetch_add(1, Ordering::Relaxed) % self.slots.len()];
-        let mut held = slot.lock().await;
-        let mut worker = match held.take() {
-            Some(worker) => worker,
-            None => spawn(program).map_err(|err| format!("the sandbox could not start ({err})"))?,
-        };
         let line = serde_json::to_vec(&job).map_err(|err| err.to_string())?;
-        match tokio::time::timeout(timeout, exchange(&mut worker, &line)).await {
-            Ok(Ok(reply)) => {
-                *held = Some(worker);
-                Ok(reply)
-            }
-            Ok(Err(())) => {
-                let status = worker.process.wait().await.ok();
-                tracing::warn!(?status, "a sandbox child stopped during a job; it is replaced");
-                Err(format!("it needed more than the {} MB of memory it may use", super::memory_bytes() / (1024 * 1024)))
-            }
+        let slot = self.slots[self.next.fetch_add(1, Ordering::Relaxed) % self.slots.len()].clone();
+        let working = slot.clone();
+        let exchange = tokio::task::spawn_blocking(move || working.exchange(&program, &line));
+        match tokio::time::timeout(timeout, exchange).await {
+            Ok(Ok(outcome)) => outcome,
+            Ok(Err(_)) => Err("it failed".to_owned()),
             Err(_) => {
-                let _ = worker.process.kill().await;
+                // Ending the child ends its blocked read; the slot starts a new one next time.
+                let pid = slot.busy_pid.load(Ordering::Acquire);
+                if let Some(pid) = rustix::process::Pid::from_raw(pid) {
+                    let _ = rustix::process::kill_process(pid, rustix::process::Signal::KILL);
+                }
                 tracing::warn!(seconds = timeout.as_secs(), "a sandbox job overran its time and its child was ended");
                 Err(format!("it took longer than {} seconds", timeout.as_secs()))
             }
@@ -71,18 +74,44 @@ impl Pool {
     }
 }
 
-/// Sends one job and reads its one-line reply; `Err` when the child is gone
-/// or says more than a reply may be.
-async fn exchange(worker: &mut Worker, line: &[u8]) -> Result<Reply, ()> {
-    worker.stdin.write_all(line).await.map_err(|_| ())?;
-    worker.stdin.write_all(b"\n").await.map_err(|_| ())?;
-    worker.stdin.flush().await.map_err(|_| ())?;
-    let mut reply = Vec::new();
-    (&mut worker.stdout).take(MAX_REPLY_BYTES).read_until(b'\n', &mut reply).await.map_err(|_| ())?;
-    if reply.last() != Some(&b'\n') {
-        return Err(());
+impl Slot {
+    /// Runs one job on this slot's child (started if needed), on a blocking thread.
+    fn exchange(&self, program: &Path, line: &[u8]) -> Result<Reply, String> {
+        let mut held = self.worker.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let mut worker = match held.take() {
+            Some(worker) => worker,
+            None => spawn(program).map_err(|err| format!("the sandbox could not start ({err})"))?,
+        };
+        self.busy_pid.store(worker.process.id() as i32, Ordering::Release);
+        let reply = talk(&mut worker, line);
+        self.busy_pid.store(0, Ordering::Release);
+        match reply {
+            Some(reply) => {
+                *held = Some(worker);
+                Ok(reply)
+            }
+            None => {
+                let _ = worker.process.kill();
+                let status = worker.process.wait().ok();
+                tracing::warn!(?status, "a sandbox child stopped during a job; it is replaced");
+                Err(format!("it needed more than the {} MB of memory it may use", super::memory_bytes() / (1024 * 1024)))
+            }
+        }
     }
-    serde_json::from_slice(&reply).map_err(|_| ())
+}
+
+/// Sends one job and reads its one-line reply; `None` when the child is gone
+/// or says more than a reply may be.
+fn talk(worker: &mut Worker, line: &[u8]) -> Option<Reply> {
+    worker.stdin.write_all(line).ok()?;
+    worker.stdin.write_all(b"\n").ok()?;
+    worker.stdin.flush().ok()?;
+    let mut reply = Vec::new();
+    (&mut worker.stdout).take(MAX_REPLY_BYTES).read_until(b'\n', &mut reply).ok()?;
+    if reply.last() != Some(&b'\n') {
+        return None;
+    }
+    serde_json::from_slice(&reply).ok()
 }
 
 fn spawn(program: &Path) -> std::io::Result<Worker> {
@@ -94,7 +123,6 @@ fn spawn(program: &Path) -> std::io::Result<Worker> {
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::inherit())
-        .kill_on_drop(true)
         .spawn()?;
     let (Some(stdin), Some(stdout)) = (process.stdin.take(), process.stdout.take()) else {
         return Err(std::io::Error::other("the sandbox's pipes were not opened"));
