@@ -110,6 +110,63 @@ async fn a_share_never_shows_items_beyond_the_sharers_own_audience() {
 }
 
 #[tokio::test]
+async fn a_forwarded_spotlight_email_shows_only_what_its_recipient_may_read() {
+    use sea_orm::{ColumnTrait, QueryFilter};
+    let app = TestApp::spawn().await;
+    let api = Api::new(&app).await;
+    let open = published_item(&app, "Flu season guideline", "Stay home when sick.").await;
+    let restricted = finance_only_item(&app).await;
+    let (engineer, _) = employee_in(&app, "Engineering").await;
+    let (accountant, _) = employee_in(&app, "Finance").await;
+    let id = api
+        .blast(json!({"title": "This season", "subject": "Hi", "template": "new-policy", "collateral_ids": [open, restricted],
+                      "audience": {"emails": [engineer, accountant]}}))
+        .await;
+    api.wait_for(id, "sent", 20).await;
+    // Whoever the email is forwarded to opens the recipient's page without an account.
+    let outside = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).user_agent(FIREFOX).build().unwrap();
+    let page_of = |email: &str| {
+        let email = email.to_owned();
+        let app = &app;
+        async move {
+            let recipient = herald::entities::recipient::Entity::find()
+                .filter(herald::entities::recipient::Column::Email.eq(email))
+                .one(&app.state.db)
+                .await
+                .unwrap()
+                .unwrap();
+            let token = app.state.tracking.sign(herald::tracking::TrackingToken { purpose: herald::tracking::Purpose::Page, recipient_id: recipient.id, link_id: 0 });
+            format!("/p/{token}")
+        }
+    };
+    let get = |path: String| {
+        let outside = outside.clone();
+        let url = app.url(&path);
+        async move { outside.get(url).send().await.unwrap() }
+    };
+    let file = file_of(&app, restricted).await;
+
+    let engineers = page_of(&engineer).await;
+    let page = get(engineers.clone()).await.text().await.unwrap();
+    assert!(page.contains("Flu season guideline") && !page.contains("Finance bonus rules"), "{page}");
+    assert_eq!(get(format!("{engineers}/items/{open}")).await.status(), 200);
+    let leaked = get(format!("{engineers}/items/{restricted}")).await;
+    assert_eq!(leaked.status(), 404);
+    assert!(!leaked.text().await.unwrap().contains("7%"));
+    assert_eq!(get(format!("{engineers}/files/{file}")).await.status(), 404, "nor its files");
+
+    let accountants = page_of(&accountant).await;
+    assert!(get(accountants.clone()).await.text().await.unwrap().contains("Finance bonus rules"), "in the recipient's own audience");
+    assert_eq!(get(format!("{accountants}/items/{restricted}")).await.status(), 200);
+    // Checked at each view: a recipient who leaves Finance no longer shows it to whoever holds the email.
+    let person = service::find_by_email(&app.state.db, &accountant).await.unwrap().unwrap();
+    let mut moved: herald::entities::user::ActiveModel = person.into();
+    moved.department = Set("Marketing".into());
+    moved.update(&app.state.db).await.unwrap();
+    assert_eq!(get(format!("{accountants}/items/{restricted}")).await.status(), 404, "after the recipient moved");
+}
+
+#[tokio::test]
 async fn a_deactivated_sharers_links_show_no_items() {
     let app = TestApp::spawn().await;
     let api = Api::new(&app).await;

@@ -15,10 +15,27 @@ use crate::entities::{collateral_change, collateral_version};
 use crate::error::{AppError, Result};
 
 pub async fn create(db: &DatabaseConnection, owner_id: i32, input: CollateralInput) -> Result<collateral::Model> {
-    let txn = db.begin().await?;
-    let item = create_in(&txn, owner_id, input).await?;
-    txn.commit().await?;
-    Ok(item)
+    // Two items with one title created at the same moment pick the same free
+    // slug; the loser's insert hits the unique index and picks again.
+    let mut attempts = 0;
+    loop {
+        let txn = db.begin().await?;
+        match create_in(&txn, owner_id, input.clone()).await {
+            Ok(item) => {
+                txn.commit().await?;
+                return Ok(item);
+            }
+            Err(AppError::Internal(err)) if attempts < 5 && is_unique_violation(&err) => {
+                txn.rollback().await?;
+                attempts += 1;
+            }
+            Err(err) => return Err(err),
+        }
+    }
+}
+
+fn is_unique_violation(err: &anyhow::Error) -> bool {
+    err.downcast_ref::<sea_orm::DbErr>().is_some_and(|db| matches!(db.sql_err(), Some(sea_orm::SqlErr::UniqueConstraintViolation(_))))
 }
 
 /// `create` inside a transaction the caller owns (bulk imports batch many items in one).

@@ -13,6 +13,7 @@ use super::service;
 use crate::entities::{announcement, attachment, recipient};
 use crate::error::{AppError, Result};
 use crate::library::markdown;
+use crate::sharing::audience::Reader;
 use crate::state::AppState;
 use crate::tracking::events::{EventDraft, EventKind};
 use crate::auth::extract::OptionalUser;
@@ -116,6 +117,8 @@ pub async fn show(State(state): State<AppState>, Path(token): Path<String>, clie
     }
     let layout = auth.as_ref().map(Layout::for_user).unwrap_or_default();
     let mut page = SpotlightPage::new(&state, layout, announcement, format!("/p/{token}/items/")).await?;
+    // A forwarded email opens this page too: items outside the recipient's audience stay hidden.
+    page.items = Reader::of_recipient(&state, &recipient).await?.filter(&state, std::mem::take(&mut page.items)).await?;
     page.share_from = format!("page:{token}");
     render(&page)
 }
@@ -144,7 +147,7 @@ async fn tell_sender(state: &AppState, announcement: &announcement::Model, recip
 
 pub async fn item(State(state): State<AppState>, Path((token, collateral_id)): Path<(String, i32)>, client: Client, OptionalUser(auth): OptionalUser) -> Result<Html<String>> {
     let (recipient, announcement) = visitor(&state, &token).await?;
-    let item = featured(&state, announcement.id, collateral_id).await?;
+    let item = Reader::of_recipient(&state, &recipient).await?.check(&state, featured(&state, announcement.id, collateral_id).await?).await?;
     EventDraft::email(EventKind::Asset, &recipient, client).collateral(Some(item.collateral_id)).record(&state).await?;
     let layout = auth.as_ref().map(Layout::for_user).unwrap_or_default();
     let mut page = ItemPage::new(&state, layout, item, format!("/p/{token}/files/"));
@@ -157,8 +160,8 @@ pub async fn item(State(state): State<AppState>, Path((token, collateral_id)): P
 pub async fn file(State(state): State<AppState>, Path((token, attachment_id)): Path<(String, i32)>, client: Client) -> Result<Response> {
     let (recipient, announcement) = visitor(&state, &token).await?;
     let row = attachment::Entity::find().filter(attachment::Column::Id.eq(attachment_id)).one(&state.db).await?.ok_or(AppError::NotFound)?;
-    // Only files of the items this announcement featured.
-    featured(&state, announcement.id, row.collateral_id).await?;
+    // Only files of the items this announcement featured, that the recipient may read.
+    Reader::of_recipient(&state, &recipient).await?.check(&state, featured(&state, announcement.id, row.collateral_id).await?).await?;
     EventDraft::email(EventKind::Download, &recipient, client).collateral(Some(row.collateral_id)).record(&state).await?;
     crate::library::attachments::file_response(&state.config, &row).await
 }
