@@ -99,6 +99,9 @@ async fn unreadable_requests_are_answered_with_the_json_error() {
         client.get(app.url("/api/v1/announcements/abc/stats")),
         client.get(app.url("/api/v1/users?page=-1")),
         client.delete(app.url("/api/v1/me")),
+        // A page that deep made the search engine ask for terabytes and abort the server.
+        client.get(app.url("/api/v1/collateral/search?q=dental&page=24232332897320")),
+        client.get(app.url("/api/v1/collateral?per_page=1000000")),
     ];
     for request in cases {
         let response = request.bearer_auth(&token).send().await.unwrap();

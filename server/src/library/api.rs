@@ -149,7 +149,7 @@ pub async fn search(State(state): State<AppState>, CurrentUser(auth): CurrentUse
 
 /// Lists the library, newest first (the search without words).
 #[utoipa::path(get, path = "/api/v1/collateral", tag = "library", params(LibraryQuery),
-    responses((status = 200, body = SearchResults), (status = 401)), security(("bearer" = [])))]
+    responses((status = 200, body = SearchResults), (status = 400), (status = 401)), security(("bearer" = [])))]
 pub async fn list(State(state): State<AppState>, CurrentUser(auth): CurrentUser, Query(mut query): Query<LibraryQuery>) -> Result<Json<SearchResults>> {
     query.q.clear();
     query.sort = "newest".into();

@@ -20,6 +20,13 @@ use crate::tracking::Client;
 use crate::web::layout::{render, Layout};
 
 pub const PER_PAGE: usize = 20;
+const MAX_PER_PAGE: usize = 100;
+/// Deeper pages make the engine keep every hit before them: 1000 pages of 100 is far past any reader.
+const MAX_PAGE: usize = 1000;
+
+fn in_range(name: &str, value: usize, max: usize) -> Result<usize> {
+    if (1..=max).contains(&value) { Ok(value) } else { Err(AppError::BadRequest(format!("{name} must be from 1 to {max}"))) }
+}
 
 /// Query string of the library page and of the search API.
 #[derive(Clone, Debug, Default, Deserialize, IntoParams)]
@@ -39,7 +46,11 @@ pub struct LibraryQuery {
     /// relevance (default), newest, or clicked (most opened from spotlights).
     #[serde(default)]
     pub sort: String,
+    /// From 1 to 1000.
+    #[param(minimum = 1, maximum = 1000)]
     pub page: Option<usize>,
+    /// From 1 to 100 (default 20).
+    #[param(minimum = 1, maximum = 100)]
     pub per_page: Option<usize>,
 }
 
@@ -71,8 +82,8 @@ impl LibraryQuery {
             tag: non_empty(&self.tag),
             viewer: viewer_for(auth, &self.status)?,
             sort,
-            page: self.page.unwrap_or(1),
-            per_page: self.per_page.unwrap_or(PER_PAGE),
+            page: in_range("page", self.page.unwrap_or(1), MAX_PAGE)?,
+            per_page: in_range("per_page", self.per_page.unwrap_or(PER_PAGE), MAX_PER_PAGE)?,
         })
     }
 

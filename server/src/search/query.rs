@@ -96,7 +96,8 @@ pub fn run(index: &Index, searcher: &Searcher, fields: &Fields, request: &Search
     let query = BooleanQuery::new(clauses);
 
     let per_page = request.per_page.clamp(1, 100);
-    let page = request.page.max(1);
+    // Callers bound the page (see library::browse); the engine keeps every hit before it.
+    let page = request.page.clamp(1, 1000);
     let offset = (page - 1) * per_page;
     let mut facet_collector = FacetCollector::for_field("facets");
     for root in ["/kind", "/category", "/tag"] {
