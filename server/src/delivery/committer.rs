@@ -11,11 +11,9 @@
 use std::future::Future;
 use std::pin::Pin;
 
-use sea_orm::sea_query::Expr;
-use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QuerySelect};
+use sea_orm::{ConnectionTrait, DatabaseBackend, DatabaseConnection, Statement};
 use tokio::sync::{mpsc, oneshot};
 
-use crate::entities::outbox;
 
 /// Most handovers committed in one transaction.
 const GROUP: usize = 64;
@@ -90,9 +88,11 @@ fn stopped() -> String {
 async fn hand_over_group(db: &DatabaseConnection, worker: &str, group: Vec<(i32, oneshot::Sender<Result<(), String>>)>) {
     let ids: Vec<i32> = group.iter().map(|(id, _)| *id).collect();
     match commit(db, worker, &ids).await {
-        Ok(handed_over) => {
+        Ok(mut handed_over) => {
             for (id, reply) in group {
-                let result = if handed_over.contains(&id) { Ok(()) } else { Err("another worker has taken this message over".to_owned()) };
+                // Each message moved goes to one sender only: two senders of this
+                // server can hold one message when its lease ran out under the first.
+                let result = if handed_over.remove(&id) { Ok(()) } else { Err("another worker has taken this message over".to_owned()) };
                 let _ = reply.send(result);
             }
         }
@@ -104,30 +104,16 @@ async fn hand_over_group(db: &DatabaseConnection, worker: &str, group: Vec<(i32,
     }
 }
 
-/// Moves the messages this worker still holds to `handover`; returns those it moved.
-async fn commit(db: &DatabaseConnection, worker: &str, ids: &[i32]) -> Result<Vec<i32>, String> {
-    let moved = outbox::Entity::update_many()
-        .col_expr(outbox::Column::Status, Expr::value("handover"))
-        .col_expr(outbox::Column::SentAt, Expr::value(chrono::Utc::now()))
-        .filter(outbox::Column::Id.is_in(ids.to_vec()))
-        .filter(outbox::Column::Status.eq("sending"))
-        .filter(outbox::Column::LockedBy.eq(worker))
-        .exec(db)
-        .await
-        .map_err(|err| err.to_string())?;
-    if moved.rows_affected == ids.len() as u64 {
-        return Ok(ids.to_vec());
-    }
-    // Some were not ours any more: another worker took them over, or a
-    // cancel caught them. Find which.
-    outbox::Entity::find()
-        .select_only()
-        .column(outbox::Column::Id)
-        .filter(outbox::Column::Id.is_in(ids.to_vec()))
-        .filter(outbox::Column::Status.eq("handover"))
-        .filter(outbox::Column::LockedBy.eq(worker))
-        .into_tuple::<i32>()
-        .all(db)
-        .await
-        .map_err(|err| err.to_string())
+/// Moves the messages this worker still holds to `handover`; returns those
+/// this statement moved (not ones already in `handover`: another sender has them).
+async fn commit(db: &DatabaseConnection, worker: &str, ids: &[i32]) -> Result<std::collections::HashSet<i32>, String> {
+    let backend = db.get_database_backend();
+    let (p1, p2) = if backend == DatabaseBackend::Postgres { ("$1", "$2") } else { ("?1", "?2") };
+    let list = ids.iter().map(i32::to_string).collect::<Vec<_>>().join(", ");
+    let sql = format!(
+        "UPDATE outbox SET status = 'handover', sent_at = {p1} WHERE id IN ({list}) AND status = 'sending' AND locked_by = {p2} RETURNING id"
+    );
+    let values: Vec<sea_orm::Value> = vec![chrono::Utc::now().into(), worker.into()];
+    let rows = db.query_all(Statement::from_sql_and_values(backend, sql, values)).await.map_err(|err| err.to_string())?;
+    Ok(rows.iter().filter_map(|row| row.try_get::<i32>("", "id").ok()).collect())
 }

@@ -48,7 +48,10 @@ async fn any_due(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<bool> {
 /// (an `OR`) had to sort every queued message on each claim, which made a
 /// blast's claims quadratic in its size.
 async fn claim_due(db: &DatabaseConnection, worker: &str, now: DateTime<Utc>, lease: Duration, limit: u64) -> Result<Vec<outbox::Model>> {
-    let mut ids = claim_where(db, worker, now, lease, limit, "o.status = 'sending' AND o.locked_until < {now}", "o.id").await?;
+    // Not this server's own: those are still being worked through by a sibling
+    // sender (a long batch can outlive its lease); what a previous run of this
+    // server left in `sending` was requeued by `recover` at start.
+    let mut ids = claim_where(db, worker, now, lease, limit, "o.status = 'sending' AND o.locked_until < {now} AND o.locked_by <> {worker}", "o.id").await?;
     if (ids.len() as u64) < limit {
         let queued = claim_where(db, worker, now, lease, limit - ids.len() as u64, "o.status = 'queued' AND o.next_attempt_at <= {now}", "o.next_attempt_at, o.id").await?;
         ids.extend(queued);
@@ -61,16 +64,16 @@ async fn claim_due(db: &DatabaseConnection, worker: &str, now: DateTime<Utc>, le
     Ok(claimed)
 }
 
-/// Claims up to `limit` messages matching `due` (which may use `{now}`), taken in `order`.
+/// Claims up to `limit` messages matching `due` (which may use `{now}` and `{worker}`), taken in `order`.
 async fn claim_where(db: &DatabaseConnection, worker: &str, now: DateTime<Utc>, lease: Duration, limit: u64, due: &str, order: &str) -> Result<Vec<i32>> {
     let backend = db.get_database_backend();
     // PostgreSQL: rows another server is claiming right now are skipped, not waited for.
     let lock = if backend == DatabaseBackend::Postgres { "FOR UPDATE OF o SKIP LOCKED" } else { "" };
     let (p1, p2, p3, p4) = match backend {
         DatabaseBackend::Postgres => ("$1", "$2", "$3", "$4"),
-        _ => ("?", "?", "?", "?"),
+        _ => ("?1", "?2", "?3", "?4"),
     };
-    let due = due.replace("{now}", p3);
+    let due = due.replace("{now}", p3).replace("{worker}", p1);
     let sql = format!(
         "UPDATE outbox SET status = 'sending', locked_by = {p1}, locked_until = {p2}, attempts = attempts + 1 \
          WHERE id IN (SELECT o.id FROM outbox o LEFT JOIN announcements a ON a.id = o.announcement_id \
@@ -100,6 +103,8 @@ pub async fn mark_all_sent(db: &DatabaseConnection, ids: &[i32], worker: &str, f
 
 /// Settles this server's messages left in `handover` by a crash: the ones in
 /// its journal had their dot written (sent); the others never did (queued).
+/// Its messages left in `sending` go back to the queue too. Runs before this
+/// server's senders start.
 pub async fn recover(db: &DatabaseConnection, worker: &str, journaled: &[i32]) -> Result<(u64, u64)> {
     let pending = || outbox::Entity::update_many().filter(outbox::Column::Status.eq("handover")).filter(outbox::Column::LockedBy.eq(worker));
     let mut sent = 0;
@@ -119,7 +124,17 @@ pub async fn recover(db: &DatabaseConnection, worker: &str, journaled: &[i32]) -
         .exec(db)
         .await?
         .rows_affected;
-    Ok((sent, requeued))
+    // Claimed by that run and not yet handed over: nothing of them went out.
+    let unsent = outbox::Entity::update_many()
+        .col_expr(outbox::Column::Status, Expr::value("queued"))
+        .col_expr(outbox::Column::LockedUntil, Expr::value(Option::<DateTime<Utc>>::None))
+        .col_expr(outbox::Column::NextAttemptAt, Expr::value(Utc::now()))
+        .filter(outbox::Column::Status.eq("sending"))
+        .filter(outbox::Column::LockedBy.eq(worker))
+        .exec(db)
+        .await?
+        .rows_affected;
+    Ok((sent, requeued + unsent))
 }
 
 /// Gives a claimed message back to the queue untouched: its announcement was
