@@ -216,7 +216,10 @@ async fn upgrading_keeps_votes_and_unique_visitors_but_not_the_old_order_or_hash
     let db = &app.state.db;
     let backend = db.get_database_backend();
     // Back to the schema before issue 19, with data written the old way.
-    Migrator::down(db, Some(2)).await.unwrap();
+    // Every migration from the first of issue 19 on is undone, however many came after.
+    let migrations = Migrator::migrations();
+    let first = migrations.iter().position(|m| m.name() == "m20261129_000012_unordered_quick_reactions").unwrap();
+    Migrator::down(db, Some((migrations.len() - first) as u32)).await.unwrap();
     let script = [
         "INSERT INTO quick_reaction_tallies (announcement_id, day, score, votes) VALUES (7, '2026-11-30', 4, 2), (7, '2026-11-30', 1, 1), (7, '2026-12-01', 5, 3)",
         "INSERT INTO quick_reaction_voters (announcement_id, user_id) VALUES (7, 30), (7, 10), (7, 20)",

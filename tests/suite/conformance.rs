@@ -102,6 +102,9 @@ async fn unreadable_requests_are_answered_with_the_json_error() {
         // A page that deep made the search engine ask for terabytes and abort the server.
         client.get(app.url("/api/v1/collateral/search?q=dental&page=24232332897320")),
         client.get(app.url("/api/v1/collateral?per_page=1000000")),
+        // PostgreSQL cannot store a NUL in text; it answered 500 there.
+        client.post(app.url("/api/v1/collateral")).json(&json!({"title": "Dental\u{0}plan", "kind": "policy"})),
+        client.get(app.url("/api/v1/collateral/search?q=a%00b")),
     ];
     for request in cases {
         let response = request.bearer_auth(&token).send().await.unwrap();

@@ -4,6 +4,7 @@
 pub mod assets;
 pub mod csv_file;
 pub mod layout;
+pub mod no_nul;
 pub mod request_log;
 
 use axum::extract::{Request, State};
