@@ -41,6 +41,10 @@ pub struct SpotlightPage {
     pub read_beacon: Option<crate::analytics::reading::ReadBeacon>,
     /// What HR can see of this reader's opens and clicks.
     pub privacy_notice: String,
+    /// Where "Sign in to share this" leads (back to this page).
+    pub sign_in_url: String,
+    /// The discussion to read on the recipient's copy of the page (`/p/{token}`).
+    pub recipient_discussion: Option<crate::sign_in_links::recipient_page::ReadOnlyDiscussion>,
 }
 
 #[derive(askama::Template)]
@@ -57,6 +61,8 @@ pub struct ItemPage {
     /// The item is shown as the version an announcement sent.
     pub as_sent: bool,
     pub share_from: String,
+    /// Where "Sign in to share this" leads (back to this page).
+    pub sign_in_url: String,
 }
 
 impl ItemPage {
@@ -71,6 +77,7 @@ impl ItemPage {
             file_prefix,
             as_sent: false,
             share_from: String::new(),
+            sign_in_url: "/login".into(),
         }
     }
 }
@@ -93,6 +100,8 @@ impl SpotlightPage {
             feeling: None,
             read_beacon: None,
             privacy_notice: crate::analytics::individual::current(&state.db).await?.employee_notice(),
+            sign_in_url: "/login".into(),
+            recipient_discussion: None,
         })
     }
 }
@@ -117,6 +126,8 @@ pub async fn show(State(state): State<AppState>, Path(token): Path<String>, clie
     let layout = auth.as_ref().map(Layout::for_user).unwrap_or_default();
     let mut page = SpotlightPage::new(&state, layout, announcement, format!("/p/{token}/items/")).await?;
     page.share_from = format!("page:{token}");
+    page.sign_in_url = crate::sign_in_links::recipient_page::share_sign_in_url(&token);
+    page.recipient_discussion = Some(crate::sign_in_links::recipient_page::discussion(&state, &recipient, &token, auth.as_ref()).await?);
     render(&page)
 }
 
@@ -151,6 +162,7 @@ pub async fn item(State(state): State<AppState>, Path((token, collateral_id)): P
     page.back = format!("/p/{token}");
     page.back_title = announcement.title;
     page.as_sent = true;
+    page.sign_in_url = crate::sign_in_links::recipient_page::share_sign_in_url(&token);
     render(&page)
 }
 
