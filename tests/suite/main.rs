@@ -35,6 +35,7 @@ mod privacy;
 mod attachments;
 mod backup;
 mod shares;
+mod signin_links;
 mod spotlights;
 mod tracking;
 mod trends;
