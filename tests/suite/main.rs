@@ -17,6 +17,7 @@ mod api;
 mod browser;
 mod browser_analytics;
 mod browser_comments;
+mod browser_signin_links;
 mod browser_spotlights;
 mod cli;
 mod comments;
