@@ -498,3 +498,56 @@ async fn herald_invite_queues_invitations_from_the_command_line() {
     let queued = outbox::Entity::find().filter(outbox::Column::Kind.eq("invitation")).count(&app.state.db).await.unwrap();
     assert_eq!(queued, 3);
 }
+
+/// The server stops with the test, whether it passes or not.
+struct Serving(std::process::Child);
+
+impl Drop for Serving {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+#[tokio::test]
+async fn no_log_line_holds_a_link_or_names_whom_it_was_sent_to() {
+    let dir = tempfile::tempdir().unwrap();
+    let database_url = crate::helpers::fresh_database().await;
+    let log_path = dir.path().join("herald.log");
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let base = format!("http://127.0.0.1:{port}");
+    let _server = Serving(
+        crate::helpers::herald_command(dir.path(), database_url.as_deref())
+            .env("RUST_LOG", "herald=trace,tower_http=trace,info")
+            .args(["serve", "--bind", &format!("127.0.0.1:{port}")])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::fs::File::create(&log_path).unwrap())
+            .spawn()
+            .unwrap(),
+    );
+    eventually("herald serve to answer", || async { reqwest::get(format!("{base}/healthz")).await.ok().filter(|r| r.status() == 200).map(|_| ()) }).await;
+
+    // Without SMTP the messages are .eml files in DATA_DIR/outbox: the admin created at start asks for a link.
+    let browser = reqwest::Client::builder().cookie_store(true).redirect(reqwest::redirect::Policy::none()).user_agent(crate::helpers::FIREFOX).build().unwrap();
+    let form = browser.get(format!("{base}/login/link")).send().await.unwrap().text().await.unwrap();
+    let csrf = csrf_in(&form).unwrap();
+    let asked = browser.post(format!("{base}/login/link")).form(&[("csrf", csrf.as_str()), ("email", "admin@herald.local")]).send().await.unwrap();
+    assert_eq!(asked.status(), 200);
+    let message = eventually("the link in the outbox directory", || async {
+        let files = std::fs::read_dir(dir.path().join("outbox")).ok()?;
+        files.filter_map(|f| std::fs::read_to_string(f.ok()?.path()).ok()).find(|text| text.contains("Your sign-in link for Herald"))
+    })
+    .await;
+    let link = link_in(&Received { rcpt: String::new(), raw: message.replace("\r\n", "\n") });
+    let token = token_of(&link);
+    let page = browser.get(format!("{base}{link}")).send().await.unwrap().text().await.unwrap();
+    let csrf = csrf_in(&page).unwrap();
+    let signed_in = browser.post(format!("{base}/login/link/open")).form(&[("csrf", csrf.as_str()), ("token", token.as_str())]).send().await.unwrap();
+    assert_eq!(signed_in.status(), 303);
+    assert_eq!(reqwest::get(format!("{base}{link}")).await.unwrap().status(), 410);
+
+    let log = std::fs::read_to_string(&log_path).unwrap();
+    assert!(log.contains("/login/link/open"), "requests are logged at this level: {log}");
+    assert!(!log.contains(&token), "the link's secret is in the log:\n{log}");
+    assert!(!log.contains("admin@herald.local"), "the log names whom a link was sent to:\n{log}");
+}
