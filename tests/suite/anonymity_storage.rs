@@ -215,9 +215,9 @@ async fn upgrading_keeps_votes_and_unique_visitors_but_not_the_old_order_or_hash
     let app = TestApp::spawn().await;
     let db = &app.state.db;
     let backend = db.get_database_backend();
-    // Back to the schema before issue 19 (before migration 13), with data written the old way;
-    // counted from the end, so that later migrations do not move the target.
-    let since_issue_19 = Migrator::migrations().len() as u32 - 12;
+    // Back to the schema before issue 19 (its migrations are 12 and 13), with data written the
+    // old way; counted from the end, so that later migrations do not move the target.
+    let since_issue_19 = Migrator::migrations().len() as u32 - 11;
     Migrator::down(db, Some(since_issue_19)).await.unwrap();
     let script = [
         "INSERT INTO quick_reaction_tallies (announcement_id, day, score, votes) VALUES (7, '2026-11-30', 4, 2), (7, '2026-11-30', 1, 1), (7, '2026-12-01', 5, 3)",
