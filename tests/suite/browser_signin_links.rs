@@ -24,7 +24,7 @@ async fn an_imported_employee_signs_in_with_an_emailed_link_in_chromium() {
     screenshot(&browser, "sign-in-link-request").await;
     browser.find(Locator::Css("#send-link")).await.unwrap().click().await.unwrap();
     let sent = browser.wait().for_element(Locator::Css("#link-sent")).await.unwrap().text().await.unwrap();
-    assert!(sent.contains("Check your inbox"), "{sent}");
+    assert!(sent.contains("Check your inbox") && sent.contains(&email), "{sent}");
 
     let link = new_link(&sink, &email, &[]).await;
     browser.goto(&app.url(&link)).await.unwrap();
@@ -33,7 +33,9 @@ async fn an_imported_employee_signs_in_with_an_emailed_link_in_chromium() {
     screenshot(&browser, "sign-in-link-continue").await;
     button.click().await.unwrap();
 
-    let heading = browser.wait().for_element(Locator::Css("h1")).await.unwrap().text().await.unwrap();
+    // Signed in: the navigation is there (and the continue page is gone).
+    browser.wait().for_element(Locator::Css("nav.mainnav")).await.unwrap();
+    let heading = browser.find(Locator::Css("h1")).await.unwrap().text().await.unwrap();
     assert_eq!(heading, "Welcome, Ana linkreader0");
     assert_eq!(browser.current_url().await.unwrap().path(), "/");
     screenshot(&browser, "sign-in-link-home").await;
