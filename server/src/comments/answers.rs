@@ -114,7 +114,7 @@ pub async fn follow(State(state): State<AppState>, Path(raw): Path<String>, clie
         Target::Hr => (None, None),
     };
     EventDraft::new(EventKind::Click, "answer", client).announcement(announcement).collateral(collateral).user(Some(token.link_id)).record(&state).await?;
-    if !auth.is_some_and(|auth| auth.user.id == token.link_id) {
+    if auth.is_none_or(|auth| auth.user.id != token.link_id) {
         return crate::tracking::routes::redirect(&format!("/a/{raw}/sign-in"));
     }
     let url = access::thread_url(&state, target).await?;
