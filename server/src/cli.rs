@@ -54,6 +54,9 @@ win over the file. See docs/herald.toml.example.")]
     /// Manage API bearer tokens.
     #[command(subcommand)]
     Token(TokenCommand),
+    /// Email invitations: a link that signs the person in once (valid invitation_days, default 7),
+    /// queued in the outbox and sent by `herald serve`. Prints how many were queued.
+    Invite(InviteArgs),
     /// Rebuild the search index from the database (stop `herald serve` first).
     Reindex,
     /// Copy the database (a consistent snapshot) and the data directory's files into a new
@@ -117,6 +120,17 @@ pub struct ServeArgs {
     /// [default: none; only public addresses].
     #[arg(long, env = "HERALD_OUTBOUND_ALLOW", value_delimiter = ',')]
     pub outbound_allow: Option<Vec<String>>,
+}
+
+#[derive(Args, Debug)]
+#[command(group(clap::ArgGroup::new("who").required(true).args(["email", "all_pending"])))]
+pub struct InviteArgs {
+    /// Invite this person (repeat for several).
+    #[arg(long)]
+    pub email: Vec<String>,
+    /// Invite everyone active who has no password and has never signed in.
+    #[arg(long)]
+    pub all_pending: bool,
 }
 
 #[derive(Subcommand, Debug)]
@@ -228,8 +242,9 @@ fn load_config(cli: &Cli, serve: Option<&ServeArgs>) -> anyhow::Result<Config> {
         mail_from: serve.and_then(|s| s.mail_from.clone()),
         outbound_allow: serve.and_then(|s| s.outbound_allow.clone()),
         database_url: cli.database_url.clone(),
+        ..Default::default()
     };
-    Config::load(&cli.data_dir, cli.config.as_deref(), overrides)
+    Config::load(&cli.data_dir, cli.config.as_deref(), overrides.from_environment()?)
 }
 
 async fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
@@ -248,6 +263,7 @@ async fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Import(ImportCommand::Collateral { path, owner }) => {
             import_collateral(load_config(&cli, None)?, path, owner.as_deref()).await
         }
+        Command::Invite(args) => invite(load_config(&cli, None)?, args).await,
         Command::Reindex => reindex(load_config(&cli, None)?).await,
         Command::Backup { dest } => backup(load_config(&cli, None)?, dest).await,
         Command::Restore { source } => restore(load_config(&cli, None)?, source).await,
@@ -261,6 +277,25 @@ async fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
     }
+}
+
+async fn invite(config: Config, args: &InviteArgs) -> anyhow::Result<ExitCode> {
+    use crate::sign_in_links::invitations::{self, Invitees};
+    let db = connect_migrated(&config).await?;
+    let who = if args.all_pending { Invitees::AllPending } else { Invitees::Emails(args.email.clone()) };
+    let batch = invitations::invite(&db, &config, None, who).await.map_err(user_error)?;
+    let plural = |n: i32| if n == 1 { "" } else { "s" };
+    println!("Queued {} invitation{}.", batch.invited, plural(batch.invited));
+    if batch.already_invited > 0 {
+        println!("{} already had an invitation that still works and {} not invited again.", batch.already_invited, if batch.already_invited == 1 { "was" } else { "were" });
+    }
+    if batch.not_invitable > 0 {
+        println!("{} unknown or inactive: not invited.", batch.not_invitable);
+    }
+    if batch.invited > 0 {
+        println!("A running `herald serve` sends them within seconds; follow them with GET /api/v1/invitations/{} or on /admin/invitations/{}.", batch.id, batch.id);
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 async fn connect_migrated(config: &Config) -> anyhow::Result<sea_orm::DatabaseConnection> {

@@ -35,6 +35,12 @@ pub struct Config {
     /// Where the key of the daily visitor hash is kept (default
     /// `DATA_DIR/visitor-key`); servers that count visitors together share one.
     pub visitor_key_file: Option<PathBuf>,
+    /// How long an emailed sign-in or password-reset link works (default 30 minutes).
+    pub sign_in_link_minutes: i64,
+    /// How long an invitation link works (default 7 days).
+    pub invitation_days: i64,
+    /// The time link expiry and rate windows go by (tests move it forward).
+    pub clock: crate::clock::Clock,
 }
 
 /// A channel Herald can post to: an incoming webhook (Slack, Teams,
@@ -112,6 +118,8 @@ pub struct FileConfig {
     pub analytics_min_group: Option<u64>,
     pub outbound_allow: Option<Vec<String>>,
     pub visitor_key_file: Option<PathBuf>,
+    pub sign_in_link_minutes: Option<i64>,
+    pub invitation_days: Option<i64>,
 }
 
 /// Values given on the command line or in the environment; they win over the file.
@@ -124,6 +132,25 @@ pub struct Overrides {
     pub smtp_url: Option<String>,
     pub mail_from: Option<String>,
     pub outbound_allow: Option<Vec<String>>,
+    /// `HERALD_SIGN_IN_LINK_MINUTES`.
+    pub sign_in_link_minutes: Option<i64>,
+    /// `HERALD_INVITATION_DAYS`.
+    pub invitation_days: Option<i64>,
+}
+
+impl Overrides {
+    /// The settings only the environment overrides (no flag), read from it.
+    pub fn from_environment(mut self) -> anyhow::Result<Overrides> {
+        let number = |name: &str| -> anyhow::Result<Option<i64>> {
+            match std::env::var(name) {
+                Ok(raw) if !raw.trim().is_empty() => raw.trim().parse().map(Some).map_err(|_| anyhow::anyhow!("{name} must be a whole number, got {raw:?}")),
+                _ => Ok(None),
+            }
+        };
+        self.sign_in_link_minutes = self.sign_in_link_minutes.or(number("HERALD_SIGN_IN_LINK_MINUTES")?);
+        self.invitation_days = self.invitation_days.or(number("HERALD_INVITATION_DAYS")?);
+        Ok(self)
+    }
 }
 
 impl Config {
@@ -161,7 +188,18 @@ impl Config {
         }
         let outbound_allow = overrides.outbound_allow.clone().or(file.outbound_allow.clone()).unwrap_or_default();
         let outbound_allow = parse_networks(&outbound_allow)?;
+        let sign_in_link_minutes = overrides.sign_in_link_minutes.or(file.sign_in_link_minutes).unwrap_or(30);
+        if !(1..=24 * 60).contains(&sign_in_link_minutes) {
+            anyhow::bail!("sign_in_link_minutes must be between 1 and 1440, got {sign_in_link_minutes}");
+        }
+        let invitation_days = overrides.invitation_days.or(file.invitation_days).unwrap_or(7);
+        if !(1..=90).contains(&invitation_days) {
+            anyhow::bail!("invitation_days must be between 1 and 90, got {invitation_days}");
+        }
         Ok(Config {
+            sign_in_link_minutes,
+            invitation_days,
+            clock: crate::clock::Clock::default(),
             outbound_allow,
             analytics_min_group,
             visitor_key_file: file.visitor_key_file,
@@ -350,6 +388,20 @@ mod tests {
         let overrides = Overrides { outbound_allow: Some(vec!["192.168.0.0/16".into()]), ..Default::default() };
         assert_eq!(Config::load(dir.path(), None, overrides).unwrap().outbound_allow, vec!["192.168.0.0/16".parse::<ipnet::IpNet>().unwrap()]);
         let overrides = Overrides { outbound_allow: Some(vec!["intranet".into()]), ..Default::default() };
+        assert!(Config::load(dir.path(), None, overrides).is_err());
+    }
+
+    #[test]
+    fn link_lifetimes_default_and_layer() {
+        let dir = tempfile::tempdir().unwrap();
+        let config = Config::load(dir.path(), None, Overrides::default()).unwrap();
+        assert_eq!((config.sign_in_link_minutes, config.invitation_days), (30, 7));
+        std::fs::write(dir.path().join("herald.toml"), "sign_in_link_minutes = 15\ninvitation_days = 3\n").unwrap();
+        let config = Config::load(dir.path(), None, Overrides::default()).unwrap();
+        assert_eq!((config.sign_in_link_minutes, config.invitation_days), (15, 3));
+        let overrides = Overrides { sign_in_link_minutes: Some(10), ..Default::default() };
+        assert_eq!(Config::load(dir.path(), None, overrides).unwrap().sign_in_link_minutes, 10);
+        let overrides = Overrides { invitation_days: Some(0), ..Default::default() };
         assert!(Config::load(dir.path(), None, overrides).is_err());
     }
 }

@@ -52,7 +52,7 @@ impl Application {
         crate::tracking::visitor_key::start_daily_rotation(visitors.clone(), stopped.clone());
         let server_id = crate::delivery::journal::server_id(&config.data_dir)?;
         let recorder = crate::tracking::recorder::Recorder::start(db.clone(), config.clone(), &server_id, stopped).await?;
-        let state = AppState::new(crate::state::Services { db, config, search, tracking, visitors, mailer, recorder, lookups: Default::default(), posting_limits: Default::default(), login_limits: Default::default() });
+        let state = AppState::new(crate::state::Services { db, config, search, tracking, visitors, mailer, recorder, lookups: Default::default(), posting_limits: Default::default(), login_limits: Default::default(), link_limits: Default::default() });
         Ok(Application { listener, router: router(state.clone()), state, stop })
     }
 
@@ -91,6 +91,7 @@ pub fn router(state: AppState) -> Router {
         .merge(web::notifications_router())
         .merge(crate::comments::router())
         .merge(crate::analytics::router())
+        .merge(crate::sign_in_links::router())
         .nest("/api/v1", api::router())
         .route("/assets/{*file}", axum::routing::get(web::assets::serve))
         .fallback(|| async { error::AppError::NotFound })

@@ -32,6 +32,8 @@ pub struct Services {
     pub posting_limits: crate::comments::throttle::PostingLimits,
     /// Failed sign-ins per client (memory only; see `auth::throttle`).
     pub login_limits: crate::auth::throttle::LoginLimits,
+    /// Emailed sign-in links per address and client (memory only; see `sign_in_links::limits`).
+    pub link_limits: crate::sign_in_links::limits::LinkLimits,
 }
 
 impl AppState {

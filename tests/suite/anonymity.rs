@@ -374,3 +374,44 @@ impl Drop for KillOnDrop {
         let _ = self.0.wait();
     }
 }
+
+#[tokio::test]
+async fn an_anonymous_comment_by_someone_signed_in_by_link_leaves_no_other_trace() {
+    use crate::signin_links::{ask_for_link, continue_with, new_link};
+    let sink = crate::smtp::SmtpSink::start();
+    let app = TestApp::spawn_with(crate::spotlights::mail_via(&sink, 200)).await;
+    // Imported, so no password: the link is this person's only way in.
+    let email = crate::spotlights::people(&app, "linked", 1, "Finance").await.remove(0);
+    let id = sent_to(&app, &email).await;
+    let browser = app.browser();
+    ask_for_link(&app, &browser, "/login/link", &email).await;
+    let link = new_link(&sink, &email, &[]).await;
+    assert_eq!(continue_with(&app, &browser, &link).await.status(), 303);
+    let page = format!("/news/{id}");
+    let csrf = app.csrf(&browser, &page).await;
+    app.state.recorder.settled().await;
+    // Whatever the sign-in queued has been delivered and recorded.
+    crate::helpers::eventually("the outbox to settle", || async {
+        use sea_orm::PaginatorTrait;
+        let waiting = herald::entities::outbox::Entity::find()
+            .filter(herald::entities::outbox::Column::Status.is_in(herald::delivery::outbox::PENDING))
+            .count(&app.state.db)
+            .await
+            .unwrap();
+        (waiting == 0).then_some(())
+    })
+    .await;
+
+    let before = snapshot(&app).await;
+    let posted = app.post_form(&browser, "/comments", &[("csrf", &csrf), ("target", &format!("announcement:{id}")), ("body", "Signing in by link should not give me away."), ("anonymous", "1")]).await;
+    assert_eq!(posted.status(), 200);
+    app.state.recorder.settled().await;
+    let after = snapshot(&app).await;
+    only_the_comment(&before, &after);
+    // The link's row says nothing of when it was used: no time of use, nothing but `used`.
+    let link_rows: Vec<&String> = after.iter().filter(|row| row.starts_with("sign_in_links | ")).collect();
+    assert_eq!(link_rows.len(), 1);
+    let row: Value = serde_json::from_str(link_rows[0].split_once(" | ").unwrap().1).unwrap();
+    let keys: BTreeSet<&str> = row.as_object().unwrap().keys().map(String::as_str).collect();
+    assert_eq!(keys, BTreeSet::from(["batch_id", "created_at", "expires_at", "id", "message_id", "next", "purpose", "token_hash", "used", "user_id"]));
+}

@@ -12,6 +12,13 @@ use crate::helpers::{location, TestApp};
 enum Access {
     Public,
     AtLeast(Role),
+    /// Open to everyone, answering this status to the matrix's made-up ids and tokens.
+    Answers(u16),
+}
+
+/// A fresh address for each actor, so that the per-address link limit is not what answers.
+fn matrix_address() -> String {
+    format!("matrix-{}@example.com", herald::auth::password::random_secret(6).to_lowercase())
 }
 
 #[derive(Clone, Debug)]
@@ -126,6 +133,23 @@ fn page_routes(target_user: i32) -> Vec<Case> {
         case(Method::POST, "/inbox/teams", staff, Body::Form(vec![("user_id", "".into()), ("category", "Matrix".into())])),
         case(Method::POST, "/inbox/teams/999999/delete", staff, Body::Empty),
         case(Method::GET, "/login", Public, Body::Empty),
+        case(Method::GET, "/login/link", Public, Body::Empty),
+        case(Method::GET, "/login/link?next=%2Fquestions", Public, Body::Empty),
+        case(Method::POST, "/login/link", Public, Body::Form(vec![("email", matrix_address())])),
+        case(Method::GET, "/login/reset", Public, Body::Empty),
+        case(Method::POST, "/login/reset", Public, Body::Form(vec![("email", matrix_address())])),
+        case(Method::GET, "/login/link/open?token=not-a-real-token", Answers(404), Body::Empty),
+        case(Method::POST, "/login/link/open", Answers(404), Body::Form(vec![("token", "not-a-real-token".into())])),
+        case(Method::GET, "/login/reset/open?token=not-a-real-token", Answers(404), Body::Empty),
+        case(Method::POST, "/login/reset/open", Answers(404), Body::Form(vec![("token", "x".into()), ("new", "a long new password".into()), ("confirm", "a long new password".into())])),
+        case(Method::POST, "/login/link/renew", Answers(404), Body::Form(vec![("token", "not-a-real-token".into())])),
+        case(Method::GET, "/p/AAAAAAAAAAAAAAAAAAAAAAAAAAAA/sign-in", Answers(404), Body::Empty),
+        case(Method::POST, "/p/AAAAAAAAAAAAAAAAAAAAAAAAAAAA/sign-in", Answers(404), Body::Form(vec![("next", "".into())])),
+        case(Method::GET, "/a/AAAAAAAAAAAAAAAAAAAAAAAAAAAA/sign-in", Answers(404), Body::Empty),
+        case(Method::POST, "/a/AAAAAAAAAAAAAAAAAAAAAAAAAAAA/sign-in", Answers(404), Body::Form(vec![("next", "".into())])),
+        case(Method::GET, "/admin/invitations", admin, Body::Empty),
+        case(Method::POST, "/admin/invitations", admin, Body::Form(vec![("emails", "nobody@example.com".into())])),
+        case(Method::GET, "/admin/invitations/999999", admin, Body::Empty),
         case(Method::GET, "/healthz", Public, Body::Empty),
         case(Method::GET, "/assets/herald.css", Public, Body::Empty),
         case(Method::GET, "/", employee, Body::Empty),
@@ -183,6 +207,9 @@ fn api_routes() -> Vec<Case> {
         case(Method::GET, "/api/v1/me", AtLeast(Role::Employee), Body::Empty),
         case(Method::GET, "/api/v1/users", AtLeast(Role::Admin), Body::Empty),
         case(Method::POST, "/api/v1/users", AtLeast(Role::Admin), Body::Json(json!({"email": "", "name": "x", "role": "employee"}))),
+        case(Method::GET, "/api/v1/invitations", AtLeast(Role::Admin), Body::Empty),
+        case(Method::POST, "/api/v1/invitations", AtLeast(Role::Admin), Body::Json(json!({"emails": ["nobody@example.com"]}))),
+        case(Method::GET, "/api/v1/invitations/1", AtLeast(Role::Admin), Body::Empty),
         // The dashboard's figures: HR leads, as the dashboard and its CSV (HR staff see the reach on the spotlight page).
         case(Method::GET, "/api/v1/announcements/1/stats", AtLeast(Role::HrLead), Body::Empty),
         case(Method::POST, "/api/v1/announcements/1/short-links", AtLeast(Role::HrStaff), Body::Json(json!({"channel": "nowhere"}))),
@@ -253,11 +280,16 @@ async fn every_page_route_answers_each_role_as_expected() {
                 let csrf = app.csrf(&client, "/account").await;
                 (client, csrf)
             }
-            None => (app.browser(), String::new()),
+            None => {
+                // Public forms take the pre-login double-submit token.
+                let client = app.browser();
+                let csrf = app.csrf(&client, "/login").await;
+                (client, csrf)
+            }
         };
         for case in page_routes(target) {
             let allowed = match (case.access, actor) {
-                (Access::Public, _) => true,
+                (Access::Public | Access::Answers(_), _) => true,
                 (Access::AtLeast(needed), Some(role)) => role.allows(needed),
                 (Access::AtLeast(_), None) => false,
             };
@@ -273,6 +305,7 @@ async fn every_page_route_answers_each_role_as_expected() {
             let to_login = status == 303 && location(&response).starts_with("/login?next=");
             let ok = match (case.access, actor) {
                 (Access::Public, _) => status == 200,
+                (Access::Answers(expected), _) => status == expected,
                 (Access::AtLeast(_), None) => to_login,
                 (Access::AtLeast(needed), Some(role)) if role.allows(needed) => status != 403 && status != 401 && !to_login,
                 (Access::AtLeast(_), Some(_)) => status == 403,
@@ -355,6 +388,7 @@ async fn every_api_route_answers_each_role_as_expected() {
             }
             let ok = match (case.access, actor) {
                 (Access::Public, _) => status == 200,
+                (Access::Answers(expected), _) => status == expected,
                 (Access::AtLeast(_), None) => status == 401,
                 (Access::AtLeast(needed), Some(role)) if role.allows(needed) => status != 401 && status != 403,
                 (Access::AtLeast(_), Some(_)) => status == 403,

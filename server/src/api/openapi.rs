@@ -35,6 +35,9 @@ use super::conformance::{ErrorBody, ErrorDetail, ErrorResponses, UniqueOperation
         crate::comments::api::list,
         crate::comments::api::create,
         crate::comments::questions_api::list,
+        crate::sign_in_links::invitation_api::create,
+        crate::sign_in_links::invitation_api::list,
+        crate::sign_in_links::invitation_api::get,
     ),
     components(schemas(ErrorBody, ErrorDetail)),
     modifiers(&BearerAuth, &ErrorResponses, &UniqueOperationIds)

@@ -8,7 +8,7 @@ use serde::Deserialize;
 
 use super::extract::CurrentUser;
 use super::password::{burn_verify_time, verify_password};
-use super::session::{self, removal_cookie, session_cookie, SESSION_COOKIE};
+use super::session::{self, removal_cookie, SESSION_COOKIE};
 use super::{csrf, throttle, tokens, CsrfForm, EmptyForm};
 use crate::entities::api_token;
 use crate::error::{AppError, Result};
@@ -84,12 +84,7 @@ pub async fn login(
     };
     state.login_limits.clear(&attempt);
     throttle::clear(&state.db, &email).await?;
-    // A fresh session id at every sign-in defeats session fixation.
-    if let Some(old) = jar.get(SESSION_COOKIE) {
-        session::destroy(&state, old.value()).await?;
-    }
-    let secret = session::create(&state, user.id).await?;
-    let jar = jar.add(session_cookie(&state, secret)).remove(removal_cookie(csrf::LOGIN_CSRF_COOKIE));
+    let jar = session::begin(&state, jar, user.id).await?;
     let target = if user.must_change_password { "/account/password".to_owned() } else { next };
     Ok((jar, Redirect::to(&target)).into_response())
 }

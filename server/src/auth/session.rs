@@ -55,6 +55,17 @@ pub async fn create(state: &AppState, user_id: i32) -> Result<String> {
     Ok(secret)
 }
 
+/// Signs `user_id` in on this browser: ends the session its cookie names, if
+/// any (a fresh session id at every sign-in defeats session fixation),
+/// starts a new one and drops the pre-login CSRF cookie.
+pub async fn begin(state: &AppState, jar: CookieJar, user_id: i32) -> Result<CookieJar> {
+    if let Some(old) = jar.get(SESSION_COOKIE) {
+        destroy(state, old.value()).await?;
+    }
+    let secret = create(state, user_id).await?;
+    Ok(jar.add(session_cookie(state, secret)).remove(removal_cookie(super::csrf::LOGIN_CSRF_COOKIE)))
+}
+
 pub async fn destroy(state: &AppState, secret: &str) -> Result<()> {
     session::Entity::delete_by_id(sha256_hex(secret)).exec(&state.db).await?;
     Ok(())

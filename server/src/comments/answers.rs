@@ -10,6 +10,7 @@ use sea_orm::{ActiveModelTrait, ActiveValue::Set, EntityTrait};
 use super::access;
 use super::model::Target;
 use super::service::find;
+use crate::auth::extract::OptionalUser;
 use crate::auth::AuthSession;
 use crate::entities::{comment, user};
 use crate::error::{AppError, Result};
@@ -97,8 +98,10 @@ fn render_email(name: &str, question: &str, answer: &str, link: &str, organisati
     }
 }
 
-/// `GET /a/{token}`: the asker follows the link in the answer email.
-pub async fn follow(State(state): State<AppState>, Path(raw): Path<String>, client: Client) -> Result<Response> {
+/// `GET /a/{token}`: the asker follows the link in the answer email. Signed
+/// in as the asker, they go to the thread; otherwise to a page that emails
+/// the asker (not whoever clicked) a sign-in link back to it.
+pub async fn follow(State(state): State<AppState>, Path(raw): Path<String>, client: Client, OptionalUser(auth): OptionalUser) -> Result<Response> {
     let token = state.tracking.verify(&raw, Purpose::Answer).ok_or(AppError::NotFound)?;
     let question = find(&state.db, token.recipient_id).await?;
     if question.author_id != Some(token.link_id) {
@@ -111,6 +114,9 @@ pub async fn follow(State(state): State<AppState>, Path(raw): Path<String>, clie
         Target::Hr => (None, None),
     };
     EventDraft::new(EventKind::Click, "answer", client).announcement(announcement).collateral(collateral).user(Some(token.link_id)).record(&state).await?;
+    if auth.is_none_or(|auth| auth.user.id != token.link_id) {
+        return crate::tracking::routes::redirect(&format!("/a/{raw}/sign-in"));
+    }
     let url = access::thread_url(&state, target).await?;
     crate::tracking::routes::redirect(&format!("{url}#c-{}", question.id))
 }

@@ -61,9 +61,27 @@ pub struct ReactionCount {
     pub mine: bool,
 }
 
+/// Who reads a thread: a signed-in person, or nobody in particular (the
+/// read-only copy on a recipient's spotlight page, `/p/{token}`).
+#[derive(Clone, Copy)]
+struct Reader {
+    user_id: Option<i32>,
+    staff: bool,
+}
+
 /// The comments of `target`. The caller has checked that `auth` may read it.
 pub async fn load(state: &AppState, auth: &AuthSession, target: Target) -> Result<Thread> {
-    let staff = is_staff(auth);
+    load_for(state, Reader { user_id: Some(auth.user.id), staff: is_staff(auth) }, target).await
+}
+
+/// The comments of an announcement as anyone who was sent it sees them,
+/// for reading only: what is visible to every recipient, nothing of HR's.
+pub async fn load_read_only(state: &AppState, announcement_id: i32) -> Result<Thread> {
+    load_for(state, Reader { user_id: None, staff: false }, Target::Announcement(announcement_id)).await
+}
+
+async fn load_for(state: &AppState, reader: Reader, target: Target) -> Result<Thread> {
+    let staff = reader.staff;
     let mut rows = comment::Entity::find()
         .filter(comment::Column::TargetKind.eq(target.kind()))
         .filter(comment::Column::TargetId.eq(target.id()))
@@ -71,7 +89,10 @@ pub async fn load(state: &AppState, auth: &AuthSession, target: Target) -> Resul
         .await?;
     rows.sort_by(|a, b| a.created_at.cmp(&b.created_at).then(a.id.cmp(&b.id)));
     if target == Target::Hr && !staff {
-        rows = own_private_threads(rows, auth.user.id);
+        rows = match reader.user_id {
+            Some(user_id) => own_private_threads(rows, user_id),
+            None => Vec::new(),
+        };
     }
     let ids: Vec<i32> = rows.iter().map(|row| row.id).collect();
     let reactions = comment_reaction::Entity::find().filter(comment_reaction::Column::CommentId.is_in(ids.clone())).all(&state.db).await?;
@@ -91,7 +112,7 @@ pub async fn load(state: &AppState, auth: &AuthSession, target: Target) -> Resul
     let with_replies: HashSet<i32> = rows.iter().filter_map(|row| row.parent_id).collect();
     let mut views = Vec::new();
     for row in ordered(&rows) {
-        if let Some(view) = view_of(row, auth, staff, &names, &reactions, &reports, with_replies.contains(&row.id)) {
+        if let Some(view) = view_of(row, reader, &names, &reactions, &reports, with_replies.contains(&row.id)) {
             views.push(view);
         }
     }
@@ -140,15 +161,15 @@ fn ordered(rows: &[comment::Model]) -> Vec<&comment::Model> {
 
 fn view_of(
     row: &comment::Model,
-    auth: &AuthSession,
-    staff: bool,
+    reader: Reader,
     names: &HashMap<i32, String>,
     reactions: &[comment_reaction::Model],
     reports: &[comment_report::Model],
     has_replies: bool,
 ) -> Option<CommentView> {
     let status = Status::parse(&row.status);
-    let mine = row.author_id == Some(auth.user.id);
+    let staff = reader.staff;
+    let mine = row.author_id.is_some() && row.author_id == reader.user_id;
     let privileged = staff || mine;
     let placeholder = match status {
         Status::Visible => String::new(),
@@ -199,7 +220,7 @@ fn view_of(
             .iter()
             .map(|(name, emoji)| {
                 let chosen: Vec<&comment_reaction::Model> = reactions.iter().filter(|r| r.comment_id == row.id && r.emoji == *emoji).collect();
-                ReactionCount { name, emoji, count: chosen.len(), mine: chosen.iter().any(|r| r.user_id == auth.user.id) }
+                ReactionCount { name, emoji, count: chosen.len(), mine: chosen.iter().any(|r| Some(r.user_id) == reader.user_id) }
             })
             .collect(),
     })

@@ -41,9 +41,12 @@ impl Mailer {
     }
 }
 
-/// Queues a message whose content is already written (a test send, a notification).
-pub async fn queue_message(db: &impl ConnectionTrait, kind: &str, to_email: &str, to_name: &str, email: &RenderedEmail, host: &str) -> Result<()> {
+/// Queues a message whose content is already written (a test send, a
+/// notification); returns its Message-ID, by which the message's writer can
+/// find what it belongs to (see `sign_in_links::delivery`).
+pub async fn queue_message(db: &impl ConnectionTrait, kind: &str, to_email: &str, to_name: &str, email: &RenderedEmail, host: &str) -> Result<String> {
     let now = Utc::now();
+    let message_id = format!("<herald.{kind}.{}@{host}>", crate::auth::password::random_secret(12).to_lowercase());
     outbox_row::Entity::insert(outbox_row::ActiveModel {
         kind: Set(kind.into()),
         announcement_id: Set(None),
@@ -56,13 +59,13 @@ pub async fn queue_message(db: &impl ConnectionTrait, kind: &str, to_email: &str
         status: Set("queued".into()),
         attempts: Set(0),
         next_attempt_at: Set(now),
-        message_id: Set(format!("<herald.{kind}.{}@{host}>", crate::auth::password::random_secret(12).to_lowercase())),
+        message_id: Set(message_id.clone()),
         created_at: Set(now),
         ..Default::default()
     })
     .exec_without_returning(db)
     .await?;
-    Ok(())
+    Ok(message_id)
 }
 
 /// A scheduled announcement that could not start goes back to draft, and its author is told why.

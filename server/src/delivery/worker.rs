@@ -77,7 +77,7 @@ impl OutboxWorker {
         let id = super::journal::server_id(&config.data_dir)?;
         let journal = HandoverJournal::open(&config.data_dir.join("outbox-journal"))?;
         let committer = HandoverCommitter::spawn(db.clone(), id.clone());
-        let writer = MessageWriter::new(db.clone(), key, config.public_base(), &config.mail.organisation);
+        let writer = MessageWriter::new(db.clone(), key, config.public_base(), &config.mail.organisation, config.clock.clone());
         Ok(OutboxWorker {
             pacer: Pacer::new(config.mail.rate_per_second),
             db,

@@ -20,17 +20,23 @@ pub struct MessageWriter {
     key: TokenKey,
     base: String,
     organisation: String,
+    /// Whether a sign-in link has expired before its message went out.
+    clock: crate::clock::Clock,
     /// Per announcement: the compiled email, and its link targets.
     composers: Mutex<HashMap<i32, Arc<(Composer, RwLock<LinkTable>)>>>,
 }
 
 impl MessageWriter {
-    pub fn new(db: DatabaseConnection, key: TokenKey, base: &str, organisation: &str) -> MessageWriter {
-        MessageWriter { db, key, base: base.to_owned(), organisation: organisation.to_owned(), composers: Mutex::new(HashMap::new()) }
+    pub fn new(db: DatabaseConnection, key: TokenKey, base: &str, organisation: &str, clock: crate::clock::Clock) -> MessageWriter {
+        MessageWriter { db, key, base: base.to_owned(), organisation: organisation.to_owned(), clock, composers: Mutex::new(HashMap::new()) }
     }
 
     /// The email, and the announcement's title for the List-Id header.
     pub async fn compose(&self, message: &outbox_row::Model, people: &HashMap<i32, recipient::Model>) -> Result<(RenderedEmail, Option<String>), String> {
+        if crate::sign_in_links::delivery::carries_link(&message.kind) {
+            let email = crate::sign_in_links::delivery::write(&self.db, &self.clock, message, &self.base).await?;
+            return Ok((email, None));
+        }
         let (Some(announcement_id), Some(recipient_id), "announcement") = (message.announcement_id, message.recipient_id, message.kind.as_str()) else {
             let stored = RenderedEmail { subject: message.subject.clone(), html: message.html_body.clone(), text: message.text_body.clone() };
             return Ok((stored, None));

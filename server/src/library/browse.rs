@@ -162,6 +162,8 @@ struct ItemPage {
     review_overdue: bool,
     /// Published for everyone: employees may share it outside Herald.
     share_from: String,
+    /// Unused here (the page needs a session), but the share box names it.
+    sign_in_url: &'static str,
     /// The discussion of a published item.
     thread: Option<crate::comments::thread::Thread>,
     /// Measures how long a published item is read.
@@ -190,6 +192,7 @@ pub async fn show(State(state): State<AppState>, CurrentUser(auth): CurrentUser,
         staff: auth.role().allows(Role::HrStaff),
         review_overdue: item.review_date.is_some_and(|date| date < today) && item.status != Status::Archived.as_str(),
         share_from: if crate::sharing::shares::is_shareable(&item) { format!("collateral:{}", item.id) } else { String::new() },
+        sign_in_url: "/login",
         attachments,
         related,
         item,

@@ -35,18 +35,21 @@ pub async fn show(State(state): State<AppState>, Path(code): Path<String>, Optio
     let link = codes::find_live_cached(&state, &code).await?;
     let layout = auth.as_ref().map(Layout::for_user).unwrap_or_default();
     let share_from = format!("code:{}", link.code);
+    let sign_in_url = format!("/login?{}", serde_urlencoded::to_string([("next", format!("/v/{code}"))]).unwrap_or_default());
     match (link.announcement_id, link.collateral_id) {
         (Some(announcement_id), _) => {
             let announcement = crate::spotlights::service::find(&state.db, announcement_id).await?;
             let mut page = SpotlightPage::new(&state, layout, announcement, format!("/v/{code}/items/")).await?;
             page.items = audience::visible(&state, &link, std::mem::take(&mut page.items)).await?;
             page.share_from = share_from;
+            page.sign_in_url = sign_in_url;
             render(&page)
         }
         (None, Some(_)) => {
             let item = shared_item(&state, &link).await?;
             let mut page = ItemPage::new(&state, layout, item, format!("/v/{code}/files/"));
             page.share_from = share_from;
+            page.sign_in_url = sign_in_url;
             render(&page)
         }
         (None, None) => Err(AppError::NotFound),

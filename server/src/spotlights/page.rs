@@ -42,6 +42,10 @@ pub struct SpotlightPage {
     pub read_beacon: Option<crate::analytics::reading::ReadBeacon>,
     /// What HR can see of this reader's opens and clicks.
     pub privacy_notice: String,
+    /// Where "Sign in to share this" leads (back to this page).
+    pub sign_in_url: String,
+    /// The discussion to read on the recipient's copy of the page (`/p/{token}`).
+    pub recipient_discussion: Option<crate::sign_in_links::recipient_page::ReadOnlyDiscussion>,
 }
 
 #[derive(askama::Template)]
@@ -58,6 +62,8 @@ pub struct ItemPage {
     /// The item is shown as the version an announcement sent.
     pub as_sent: bool,
     pub share_from: String,
+    /// Where "Sign in to share this" leads (back to this page).
+    pub sign_in_url: String,
 }
 
 impl ItemPage {
@@ -72,6 +78,7 @@ impl ItemPage {
             file_prefix,
             as_sent: false,
             share_from: String::new(),
+            sign_in_url: "/login".into(),
         }
     }
 }
@@ -94,6 +101,8 @@ impl SpotlightPage {
             feeling: None,
             read_beacon: None,
             privacy_notice: crate::analytics::individual::current(&state.db).await?.employee_notice(),
+            sign_in_url: "/login".into(),
+            recipient_discussion: None,
         })
     }
 }
@@ -120,6 +129,8 @@ pub async fn show(State(state): State<AppState>, Path(token): Path<String>, clie
     // A forwarded email opens this page too: items outside the recipient's audience stay hidden.
     page.items = Reader::of_recipient(&state, &recipient).await?.filter(&state, std::mem::take(&mut page.items)).await?;
     page.share_from = format!("page:{token}");
+    page.sign_in_url = crate::sign_in_links::recipient_page::share_sign_in_url(&token);
+    page.recipient_discussion = Some(crate::sign_in_links::recipient_page::discussion(&state, &recipient, &token, auth.as_ref()).await?);
     render(&page)
 }
 
@@ -154,6 +165,7 @@ pub async fn item(State(state): State<AppState>, Path((token, collateral_id)): P
     page.back = format!("/p/{token}");
     page.back_title = announcement.title;
     page.as_sent = true;
+    page.sign_in_url = crate::sign_in_links::recipient_page::share_sign_in_url(&token);
     render(&page)
 }
 
