@@ -228,6 +228,7 @@ fn load_config(cli: &Cli, serve: Option<&ServeArgs>) -> anyhow::Result<Config> {
         mail_from: serve.and_then(|s| s.mail_from.clone()),
         outbound_allow: serve.and_then(|s| s.outbound_allow.clone()),
         database_url: cli.database_url.clone(),
+        oidc_env: std::env::vars().filter(|(key, _)| key.starts_with("HERALD_OIDC_")).collect(),
     };
     Config::load(&cli.data_dir, cli.config.as_deref(), overrides)
 }

@@ -35,6 +35,8 @@ pub struct Config {
     /// Where the key of the daily visitor hash is kept (default
     /// `DATA_DIR/visitor-key`); servers that count visitors together share one.
     pub visitor_key_file: Option<PathBuf>,
+    /// Single sign-on through an OpenID provider (`[oidc]`, `HERALD_OIDC_*`); `None`: passwords only.
+    pub oidc: Option<crate::auth::oidc::OidcConfig>,
 }
 
 /// A channel Herald can post to: an incoming webhook (Slack, Teams,
@@ -112,6 +114,7 @@ pub struct FileConfig {
     pub analytics_min_group: Option<u64>,
     pub outbound_allow: Option<Vec<String>>,
     pub visitor_key_file: Option<PathBuf>,
+    pub oidc: Option<crate::auth::oidc::OidcFile>,
 }
 
 /// Values given on the command line or in the environment; they win over the file.
@@ -124,6 +127,8 @@ pub struct Overrides {
     pub smtp_url: Option<String>,
     pub mail_from: Option<String>,
     pub outbound_allow: Option<Vec<String>>,
+    /// The `HERALD_OIDC_*` variables of the environment, applied over `[oidc]`.
+    pub oidc_env: Vec<(String, String)>,
 }
 
 impl Config {
@@ -161,7 +166,9 @@ impl Config {
         }
         let outbound_allow = overrides.outbound_allow.clone().or(file.outbound_allow.clone()).unwrap_or_default();
         let outbound_allow = parse_networks(&outbound_allow)?;
+        let oidc = crate::auth::oidc::OidcConfig::from_layers(file.oidc.clone(), &overrides.oidc_env)?;
         Ok(Config {
+            oidc,
             outbound_allow,
             analytics_min_group,
             visitor_key_file: file.visitor_key_file,

@@ -32,6 +32,8 @@ pub struct Services {
     pub posting_limits: crate::comments::throttle::PostingLimits,
     /// Failed sign-ins per client (memory only; see `auth::throttle`).
     pub login_limits: crate::auth::throttle::LoginLimits,
+    /// The single sign-on provider, when `[oidc]` is configured.
+    pub oidc: Option<Arc<crate::auth::oidc::Provider>>,
 }
 
 impl AppState {
