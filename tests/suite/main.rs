@@ -30,6 +30,7 @@ mod roles;
 mod library;
 mod min_group;
 mod moderation;
+mod oidc;
 mod outage;
 mod privacy;
 mod attachments;
