@@ -98,11 +98,11 @@ fn settings(port: u16, extra: &[(&str, &str)]) -> herald::auth::oidc::OidcConfig
 }
 
 /// Herald configured for the test provider, and the provider, running.
-async fn sso_app(extra: &[(&str, &str)]) -> (TestApp, TestProvider) {
+pub async fn sso_app(extra: &[(&str, &str)]) -> (TestApp, TestProvider) {
     sso_app_with(extra, |_| {}).await
 }
 
-async fn sso_app_with(extra: &[(&str, &str)], tweak: impl FnOnce(&mut Config)) -> (TestApp, TestProvider) {
+pub async fn sso_app_with(extra: &[(&str, &str)], tweak: impl FnOnce(&mut Config)) -> (TestApp, TestProvider) {
     let port = free_port();
     let oidc = settings(port, extra);
     let app = TestApp::spawn_with(|config| {
@@ -158,7 +158,7 @@ async fn through_provider(app: &TestApp, client: &reqwest::Client, login: &str, 
 }
 
 /// A whole SSO sign-in in a fresh client: the client and Herald's answer to the callback.
-async fn sso_sign_in(app: &TestApp, login: &str) -> (reqwest::Client, reqwest::Response) {
+pub async fn sso_sign_in(app: &TestApp, login: &str) -> (reqwest::Client, reqwest::Response) {
     let client = app.browser();
     let callback = through_provider(app, &client, login, "/library").await;
     let response = client.get(&callback).send().await.unwrap();
