@@ -451,6 +451,18 @@ async fn signing_out_offers_the_providers_end_session_and_the_identity_page_show
     assert!(html.contains(&format!("id=\"oidc-last-sign-in\">{today}")), "{html}");
     assert!(html.contains("the ID token has expired"), "the last error in plain words: {html}");
     assert!(!html.contains("herald-test-secret"), "the client secret is never shown");
+
+    // The same status for scripts, in the API.
+    let token = app.token(Role::Admin).await;
+    let api: Value = reqwest::Client::new().get(app.url("/api/v1/identity/oidc")).bearer_auth(&token).send().await.unwrap().json().await.unwrap();
+    assert_eq!((api["configured"].as_bool(), api["discovery_reachable"].as_bool()), (Some(true), Some(true)), "{api}");
+    assert!(api["last_sign_in_at"].as_str().unwrap().starts_with(&today), "{api}");
+    assert!(api["last_error"].as_str().unwrap().contains("the ID token has expired"), "{api}");
+    assert!(!api.to_string().contains("herald-test-secret"));
+    drop(provider);
+    let api: Value = reqwest::Client::new().get(app.url("/api/v1/identity/oidc")).bearer_auth(&token).send().await.unwrap().json().await.unwrap();
+    assert_eq!(api["discovery_reachable"].as_bool(), Some(false), "checked when asked: the provider has stopped: {api}");
+    assert!(api["discovery_error"].as_str().unwrap().contains("Example SSO could not be reached"), "{api}");
 }
 
 #[tokio::test]

@@ -35,6 +35,7 @@ use super::conformance::{ErrorBody, ErrorDetail, ErrorResponses, UniqueOperation
         crate::comments::api::list,
         crate::comments::api::create,
         crate::comments::questions_api::list,
+        crate::auth::oidc::api::status,
     ),
     components(schemas(ErrorBody, ErrorDetail)),
     modifiers(&BearerAuth, &ErrorResponses, &UniqueOperationIds)

@@ -8,15 +8,17 @@
 //! - [`provider`]: discovery, the authorization URL, code exchange and ID token checks.
 //! - [`pending`]: the single-use, browser-bound sign-ins on their way.
 //! - [`people`] and [`claims`]: from the verified claims to a Herald account.
-//! - [`status`]: the provider's status for the identity settings page.
+//! - [`status`] and [`report`]: the provider's status for the identity settings page and the API.
 //!
 //! docs/identity.md ("Single sign-on (OpenID Connect)") is the operator's guide.
 
+pub mod api;
 pub mod claims;
 mod pages;
 pub mod pending;
 pub mod people;
 pub mod provider;
+pub mod report;
 pub mod settings;
 pub mod status;
 
@@ -34,6 +36,11 @@ pub fn router() -> Router<AppState> {
         .route("/auth/oidc/callback", get(pages::callback))
         .route("/auth/oidc/signed-out", get(pages::signed_out))
         .route("/admin/identity/oidc", get(pages::status_page))
+}
+
+/// `/api/v1/identity/oidc`.
+pub fn api_router() -> Router<AppState> {
+    Router::new().route("/identity/oidc", get(api::status))
 }
 
 /// What the login page offers when single sign-on is configured.

@@ -11,6 +11,7 @@ use serde::Deserialize;
 use super::pending::{self, Refused, BROWSER_COOKIE};
 use super::people::{self, Refusal};
 use super::provider::{Provider, ProviderError};
+use super::report::{self, OidcProviderStatus};
 use super::status;
 use crate::auth::extract::{Admin, OptionalUser, Require};
 use crate::auth::next::after_sign_in;
@@ -170,60 +171,31 @@ pub async fn signed_out(State(state): State<AppState>, OptionalUser(user): Optio
 #[template(path = "admin/identity_oidc.html")]
 struct StatusPage {
     layout: Layout,
-    configured: bool,
-    display_name: String,
-    issuer: String,
+    status: OidcProviderStatus,
     client_id: String,
     create_unknown: bool,
     only: bool,
     break_glass_email: String,
     roles: Vec<(String, String)>,
-    reachable: bool,
-    check_error: Option<String>,
-    checked_at: String,
-    last_sign_in: String,
-    last_error: Option<String>,
-    last_error_at: String,
 }
 
-fn when(at: Option<DateTime<Utc>>) -> String {
-    at.map(|at| at.format("%Y-%m-%d %H:%M UTC").to_string()).unwrap_or_else(|| "never".into())
+impl StatusPage {
+    fn when(&self, at: &Option<DateTime<Utc>>) -> String {
+        at.map(|at| at.format("%Y-%m-%d %H:%M UTC").to_string()).unwrap_or_else(|| "never".into())
+    }
 }
 
 /// Single sign-on on the identity settings page: discovery checked now.
 pub async fn status_page(State(state): State<AppState>, admin: Require<Admin>) -> Result<Html<String>> {
-    let layout = Layout::for_user(admin.user());
-    let Some(provider) = state.oidc.as_deref() else {
-        let page = StatusPage {
-            layout, configured: false, display_name: String::new(), issuer: String::new(), client_id: String::new(), create_unknown: false, only: false,
-            break_glass_email: String::new(), roles: Vec::new(), reachable: false, check_error: None, checked_at: String::new(),
-            last_sign_in: String::new(), last_error: None, last_error_at: String::new(),
-        };
-        return render(&page);
-    };
-    let check_error = match tokio::time::timeout(std::time::Duration::from_secs(8), provider.check_now()).await {
-        Ok(Ok(())) => None,
-        Ok(Err(err)) => Some(err.to_string()),
-        Err(_) => Some(format!("{} did not answer within 8 seconds", provider.config().display_name)),
-    };
-    status::discovery(&state.db, check_error.is_none(), Utc::now()).await?;
-    let recorded = status::read(&state.db).await?;
-    let config = provider.config();
+    let status = report::current(&state).await?;
+    let config = state.oidc.as_deref().map(Provider::config);
     render(&StatusPage {
-        layout,
-        configured: true,
-        display_name: config.display_name.clone(),
-        issuer: config.issuer.to_string(),
-        client_id: config.client_id.clone(),
-        create_unknown: config.create_unknown,
-        only: config.only,
-        break_glass_email: config.break_glass_email.clone().unwrap_or_default(),
-        roles: config.roles.iter().map(|(group, role)| (group.clone(), role.label().to_owned())).collect(),
-        reachable: check_error.is_none(),
-        check_error,
-        checked_at: when(recorded.discovery_checked_at),
-        last_sign_in: when(recorded.last_sign_in_at),
-        last_error: recorded.last_error,
-        last_error_at: when(recorded.last_error_at),
+        layout: Layout::for_user(admin.user()),
+        status,
+        client_id: config.map(|c| c.client_id.clone()).unwrap_or_default(),
+        create_unknown: config.is_some_and(|c| c.create_unknown),
+        only: config.is_some_and(|c| c.only),
+        break_glass_email: config.and_then(|c| c.break_glass_email.clone()).unwrap_or_default(),
+        roles: config.map(|c| c.roles.iter().map(|(group, role)| (group.clone(), role.label().to_owned())).collect()).unwrap_or_default(),
     })
 }

@@ -236,7 +236,8 @@ impl Provider {
     /// The provider's end-session URL, when discovery advertised one, to
     /// come back to `after` (registered at the provider as a post-logout URI).
     pub async fn end_session_url(&self, after: &str) -> Option<Url> {
-        if self.ensure_discovered().await.is_err() {
+        // Signing out of Herald must not wait on a provider that is down.
+        if !matches!(tokio::time::timeout(Duration::from_secs(3), self.ensure_discovered()).await, Ok(Ok(_))) {
             return None;
         }
         let cache = self.cache.read().await;
