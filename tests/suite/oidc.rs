@@ -326,7 +326,7 @@ async fn tampered_id_tokens_are_refused() {
 
 #[tokio::test]
 async fn a_state_works_once_and_only_in_the_browser_that_began_it() {
-    let (app, _provider) = sso_app(&[("HERALD_OIDC_CREATE_UNKNOWN", "true")]).await;
+    let (app, provider) = sso_app(&[("HERALD_OIDC_CREATE_UNKNOWN", "true")]).await;
     let client = app.browser();
     let callback = through_provider(&app, &client, "ann", "/").await;
 
@@ -345,6 +345,16 @@ async fn a_state_works_once_and_only_in_the_browser_that_began_it() {
     assert!(last_error(&app).await.contains("already used"));
     let forged = client.get(app.url("/auth/oidc/callback?code=x&state=made-up")).send().await.unwrap();
     assert_eq!(forged.status(), 403);
+
+    // An answer that names another issuer (RFC 9207) is refused, and its state is spent.
+    let client = app.browser();
+    let callback = through_provider(&app, &client, "ann", "/").await;
+    let issuer = format!("iss={}", url::form_urlencoded::byte_serialize(provider.issuer.as_bytes()).collect::<String>());
+    assert!(callback.contains(&issuer), "the provider names itself: {callback}");
+    let mixed_up = callback.replace(&issuer, "iss=https%3A%2F%2Fevil.example");
+    assert_eq!(client.get(&mixed_up).send().await.unwrap().status(), 403);
+    assert!(last_error(&app).await.contains("another issuer"));
+    assert_eq!(client.get(&callback).send().await.unwrap().status(), 403, "the state was used up by the refused answer");
 }
 
 #[tokio::test]

@@ -92,6 +92,8 @@ pub struct CallbackQuery {
     code: Option<String>,
     state: Option<String>,
     error: Option<String>,
+    /// RFC 9207: the provider names itself in its answer.
+    iss: Option<String>,
 }
 
 pub async fn callback(State(state): State<AppState>, jar: CookieJar, Query(query): Query<CallbackQuery>) -> Result<Response> {
@@ -110,6 +112,10 @@ pub async fn callback(State(state): State<AppState>, jar: CookieJar, Query(query
             return refused(&state, "a sign-in answer was refused: it came back to another browser than the one that began it", "This sign-in was started in another browser", format!("Start the sign-in with {name} in this browser. {again}")).await;
         }
     };
+    // An answer that names another issuer is a mix-up: someone else's answer sent here.
+    if query.iss.as_deref().is_some_and(|iss| iss.trim_end_matches('/') != provider.config().issuer.as_str().trim_end_matches('/')) {
+        return refused(&state, "a sign-in answer named another issuer (iss)", "This sign-in cannot be completed", format!("The answer did not come from {name}. {again}")).await;
+    }
     if let Some(error) = query.error.as_deref() {
         let error = crate::outbound::bounded_line(error);
         return refused(&state, &format!("the provider ended a sign-in with \"{error}\""), "The sign-in was not completed", format!("{name} did not complete the sign-in ({error}). {again}")).await;
