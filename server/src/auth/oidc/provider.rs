@@ -17,7 +17,8 @@ use openidconnect::core::{
     CoreAuthenticationFlow, CoreClient, CoreGenderClaim, CoreJsonWebKeySet, CoreJweContentEncryptionAlgorithm, CoreJwsSigningAlgorithm,
 };
 use openidconnect::{
-    AdditionalClaims, AuthorizationCode, ClaimsVerificationError, ClientId, ClientSecret, CsrfToken, IdToken, IssuerUrl, Nonce,
+    AdditionalClaims, AuthorizationCode, ClaimsVerificationError, ClientId, ClientSecret, CsrfToken, EndpointMaybeSet, EndpointNotSet,
+    EndpointSet, IdToken, IssuerUrl, Nonce,
     PkceCodeChallenge, PkceCodeVerifier, ProviderMetadataWithLogout, RedirectUrl, Scope, SignatureVerificationError, TokenResponse,
 };
 use serde::{Deserialize, Serialize};
@@ -40,6 +41,8 @@ pub struct AllClaims {
 impl AdditionalClaims for AllClaims {}
 
 type HeraldIdToken = IdToken<AllClaims, CoreGenderClaim, CoreJweContentEncryptionAlgorithm, CoreJwsSigningAlgorithm>;
+/// A client made from discovery: authorization endpoint set, token and userinfo endpoints if advertised.
+type OidcClient = CoreClient<EndpointSet, EndpointNotSet, EndpointNotSet, EndpointNotSet, EndpointMaybeSet, EndpointMaybeSet>;
 
 /// Why a sign-in through the provider did not happen, in words for people.
 #[derive(Debug, thiserror::Error)]
@@ -143,14 +146,7 @@ impl Provider {
         Ok(())
     }
 
-    fn client(&self, metadata: &ProviderMetadataWithLogout) -> CoreClient<
-        openidconnect::EndpointSet,
-        openidconnect::EndpointNotSet,
-        openidconnect::EndpointNotSet,
-        openidconnect::EndpointNotSet,
-        openidconnect::EndpointMaybeSet,
-        openidconnect::EndpointMaybeSet,
-    > {
+    fn client(&self, metadata: &ProviderMetadataWithLogout) -> OidcClient {
         CoreClient::from_provider_metadata(
             metadata.clone(),
             ClientId::new(self.config.client_id.clone()),
@@ -215,14 +211,7 @@ impl Provider {
     }
 
     /// The provider signed with a key Herald has not seen: fetch its JWKS again (once).
-    async fn refetch_keys(&self) -> Result<CoreClient<
-        openidconnect::EndpointSet,
-        openidconnect::EndpointNotSet,
-        openidconnect::EndpointNotSet,
-        openidconnect::EndpointNotSet,
-        openidconnect::EndpointMaybeSet,
-        openidconnect::EndpointMaybeSet,
-    >, ProviderError> {
+    async fn refetch_keys(&self) -> Result<OidcClient, ProviderError> {
         let mut cache = self.cache.write().await;
         let discovered = cache.as_mut().ok_or_else(|| self.unreachable("discovery", "no discovery document"))?;
         let jwks = CoreJsonWebKeySet::fetch_async(discovered.metadata.jwks_uri(), &discovered.http)
