@@ -101,6 +101,23 @@ async fn the_first_sign_in_creates_the_person_and_each_later_one_refreshes_their
         ("ann.lee-silva@example.com", "Treasury", "Porto", Some("bo.chan@example.com")),
         "mapped fields refreshed; a claim the provider stopped sending leaves the field as it was"
     );
+    // Another subject at the same provider with her address is someone else: refused.
+    provider.set_account("impostor", json!({"email": "ann.lee-silva@example.com", "name": "Not Ann"})).await;
+    let (client, response) = sso_sign_in(&app, "impostor").await;
+    assert_eq!(response.status(), 403);
+    assert!(signed_in_as(&app, &client).await.is_none());
+    assert!(last_error(&app).await.contains("already linked"));
+
+    // The organisation moved to another provider: her link from the old one does not lock her out.
+    let mut stale = oidc_identity::Entity::find().filter(oidc_identity::Column::UserId.eq(ann.id)).one(&app.state.db).await.unwrap().unwrap().into_active_model();
+    stale.issuer = Set("https://old-idp.example.com".into());
+    stale.subject = Set("ann-at-the-old-provider".into());
+    stale.update(&app.state.db).await.unwrap();
+    let (client, response) = sso_sign_in(&app, "ann").await;
+    assert_eq!(response.status(), 303, "{}", last_error(&app).await);
+    assert_eq!(signed_in_as(&app, &client).await.as_deref(), Some("Ann Lee-Silva"));
+    let link = oidc_identity::Entity::find().filter(oidc_identity::Column::UserId.eq(ann.id)).one(&app.state.db).await.unwrap().unwrap();
+    assert_eq!((link.issuer.as_str(), link.subject.as_str()), (provider.issuer.as_str(), "ann"));
 }
 
 #[tokio::test]

@@ -2,7 +2,7 @@
 //! person with its email (then linked), else — when allowed — a new person.
 //! Their mapped fields and role are refreshed from the claims every time.
 
-use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set};
+use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, IntoActiveModel, QueryFilter, Set};
 
 use super::claims;
 use super::provider::VerifiedClaims;
@@ -24,7 +24,7 @@ pub enum Refusal {
     NoEmail,
     /// The provider says the address is not verified, so it cannot name an account.
     Unverified,
-    /// The account with this email is linked to another identity at the provider.
+    /// The account with this email is linked to another identity at the same provider.
     LinkedElsewhere,
     /// Applying the provider's details would clash with another account.
     Conflict(String),
@@ -66,17 +66,26 @@ pub async fn resolve(db: &DatabaseConnection, config: &OidcConfig, verified: &Ve
                 },
                 None => return Ok(Err(Refusal::Unknown)),
             };
-            if oidc_identity::Entity::find().filter(oidc_identity::Column::UserId.eq(person.id)).one(db).await?.is_some() {
-                return Ok(Err(Refusal::LinkedElsewhere));
+            match oidc_identity::Entity::find().filter(oidc_identity::Column::UserId.eq(person.id)).one(db).await? {
+                Some(link) if link.issuer == verified.issuer => return Ok(Err(Refusal::LinkedElsewhere)),
+                // A link from a provider Herald no longer uses (the organisation moved): now this one's.
+                Some(stale) => {
+                    let mut link = stale.into_active_model();
+                    link.issuer = Set(verified.issuer.clone());
+                    link.subject = Set(verified.subject.clone());
+                    link.update(db).await?;
+                }
+                None => {
+                    oidc_identity::ActiveModel {
+                        user_id: Set(person.id),
+                        issuer: Set(verified.issuer.clone()),
+                        subject: Set(verified.subject.clone()),
+                        ..Default::default()
+                    }
+                    .insert(db)
+                    .await?;
+                }
             }
-            oidc_identity::ActiveModel {
-                user_id: Set(person.id),
-                issuer: Set(verified.issuer.clone()),
-                subject: Set(verified.subject.clone()),
-                ..Default::default()
-            }
-            .insert(db)
-            .await?;
             person
         }
     };
