@@ -41,6 +41,8 @@ pub struct Config {
     pub invitation_days: i64,
     /// The time link expiry and rate windows go by (tests move it forward).
     pub clock: crate::clock::Clock,
+    /// Single sign-on through an OpenID provider (`[oidc]`, `HERALD_OIDC_*`); `None`: passwords only.
+    pub oidc: Option<crate::auth::oidc::OidcConfig>,
 }
 
 /// A channel Herald can post to: an incoming webhook (Slack, Teams,
@@ -120,6 +122,7 @@ pub struct FileConfig {
     pub visitor_key_file: Option<PathBuf>,
     pub sign_in_link_minutes: Option<i64>,
     pub invitation_days: Option<i64>,
+    pub oidc: Option<crate::auth::oidc::OidcFile>,
 }
 
 /// Values given on the command line or in the environment; they win over the file.
@@ -136,6 +139,8 @@ pub struct Overrides {
     pub sign_in_link_minutes: Option<i64>,
     /// `HERALD_INVITATION_DAYS`.
     pub invitation_days: Option<i64>,
+    /// The `HERALD_OIDC_*` variables of the environment, applied over `[oidc]`.
+    pub oidc_env: Vec<(String, String)>,
 }
 
 impl Overrides {
@@ -149,6 +154,7 @@ impl Overrides {
         };
         self.sign_in_link_minutes = self.sign_in_link_minutes.or(number("HERALD_SIGN_IN_LINK_MINUTES")?);
         self.invitation_days = self.invitation_days.or(number("HERALD_INVITATION_DAYS")?);
+        self.oidc_env = std::env::vars().filter(|(key, _)| key.starts_with("HERALD_OIDC_")).collect();
         Ok(self)
     }
 }
@@ -196,7 +202,9 @@ impl Config {
         if !(1..=90).contains(&invitation_days) {
             anyhow::bail!("invitation_days must be between 1 and 90, got {invitation_days}");
         }
+        let oidc = crate::auth::oidc::OidcConfig::from_layers(file.oidc.clone(), &overrides.oidc_env)?;
         Ok(Config {
+            oidc,
             sign_in_link_minutes,
             invitation_days,
             clock: crate::clock::Clock::default(),

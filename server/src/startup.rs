@@ -52,7 +52,11 @@ impl Application {
         crate::tracking::visitor_key::start_daily_rotation(visitors.clone(), stopped.clone());
         let server_id = crate::delivery::journal::server_id(&config.data_dir)?;
         let recorder = crate::tracking::recorder::Recorder::start(db.clone(), config.clone(), &server_id, stopped).await?;
-        let state = AppState::new(crate::state::Services { db, config, search, tracking, visitors, mailer, recorder, lookups: Default::default(), posting_limits: Default::default(), login_limits: Default::default(), link_limits: Default::default() });
+        let oidc = match config.oidc.clone() {
+            Some(settings) => Some(Arc::new(crate::auth::oidc::Provider::new(settings, config.outbound_allow.clone(), config.public_base())?)),
+            None => None,
+        };
+        let state = AppState::new(crate::state::Services { db, config, search, tracking, visitors, mailer, recorder, lookups: Default::default(), posting_limits: Default::default(), login_limits: Default::default(), link_limits: Default::default(), oidc });
         Ok(Application { listener, router: router(state.clone()), state, stop })
     }
 
@@ -91,7 +95,7 @@ pub fn router(state: AppState) -> Router {
         .merge(web::notifications_router())
         .merge(crate::comments::router())
         .merge(crate::analytics::router())
-        .merge(crate::sign_in_links::router())
+        .merge(crate::sign_in_links::router(&state))
         .nest("/api/v1", api::router())
         .route("/assets/{*file}", axum::routing::get(web::assets::serve))
         .fallback(|| async { error::AppError::NotFound })

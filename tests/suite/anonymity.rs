@@ -415,3 +415,31 @@ async fn an_anonymous_comment_by_someone_signed_in_by_link_leaves_no_other_trace
     let keys: BTreeSet<&str> = row.as_object().unwrap().keys().map(String::as_str).collect();
     assert_eq!(keys, BTreeSet::from(["batch_id", "created_at", "expires_at", "id", "message_id", "next", "purpose", "token_hash", "used", "user_id"]));
 }
+
+#[tokio::test]
+async fn an_anonymous_comment_by_someone_signed_in_by_single_sign_on_leaves_no_other_trace() {
+    let (app, _provider) = crate::oidc::sso_app(&[("HERALD_OIDC_CREATE_UNKNOWN", "true")]).await;
+    let item = published_item(&app, "Dental coverage", "Dependents' dental coverage ends next enrolment period.").await;
+    let slug = herald::library::service::find_by_id(&app.state.db, item).await.unwrap().slug;
+    let page = format!("/library/{slug}");
+    let (browser, signed_in) = crate::oidc::sso_sign_in(&app, "ann").await;
+    assert_eq!(signed_in.status(), 303, "signed in through the provider");
+    let author = herald::users::service::find_by_email(&app.state.db, "ann.lee@example.com").await.unwrap().unwrap();
+    let csrf = app.csrf(&browser, &page).await;
+    app.state.recorder.settled().await;
+
+    let before = snapshot(&app).await;
+    let posted = app
+        .post_form(&browser, "/comments", &[("csrf", &csrf), ("target", &format!("collateral:{item}")), ("body", "Who decided to cut dental?"), ("anonymous", "1")])
+        .await;
+    assert_eq!(posted.status(), 200);
+    assert!(posted.text().await.unwrap().contains("Posted anonymously"));
+    app.state.recorder.settled().await;
+    let after = snapshot(&app).await;
+    // Not the provider link, not its status, not the session: only the comment.
+    only_the_comment(&before, &after);
+    let new = after.difference(&before).next().unwrap();
+    for value in [author.email.as_str(), author.name.as_str(), "Finance", "Lisbon"] {
+        assert!(!new.contains(value), "{value} in {new}");
+    }
+}

@@ -86,7 +86,7 @@ async fn the_openapi_document_lists_every_api_route() {
     let doc: Value = reqwest::get(app.url("/api/v1/openapi.json")).await.unwrap().json().await.unwrap();
     assert!(doc["openapi"].as_str().unwrap().starts_with("3."));
     let paths = doc["paths"].as_object().unwrap();
-    for (path, method) in [("/api/v1/me", "get"), ("/api/v1/users", "get"), ("/api/v1/users", "post")] {
+    for (path, method) in [("/api/v1/me", "get"), ("/api/v1/users", "get"), ("/api/v1/users", "post"), ("/api/v1/identity/oidc", "get")] {
         assert!(paths.get(path).and_then(|p| p.get(method)).is_some(), "{method} {path} missing from OpenAPI");
     }
     assert!(doc["components"]["securitySchemes"]["bearer"].is_object());

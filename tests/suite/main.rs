@@ -31,6 +31,8 @@ mod roles;
 mod library;
 mod min_group;
 mod moderation;
+mod oidc;
+mod oidc_provider;
 mod outage;
 mod privacy;
 mod attachments;

@@ -166,6 +166,8 @@ fn page_routes(target_user: i32) -> Vec<Case> {
         case(Method::GET, "/admin/import", admin, Body::Empty),
         case(Method::POST, "/admin/import", admin, Body::Csv),
         case(Method::GET, "/admin/webhooks", admin, Body::Empty),
+        // Without [oidc] it says single sign-on is not configured; with it, see below.
+        case(Method::GET, "/admin/identity/oidc", admin, Body::Empty),
         case(Method::POST, "/admin/webhooks", admin, Body::Form(vec![("url", "".into()), ("events", "click".into())])),
         case(Method::POST, "/admin/webhooks/999999/state", admin, Body::Form(vec![("active", "false".into())])),
         case(Method::POST, "/admin/webhooks/999999/test", admin, Body::Empty),
@@ -441,4 +443,47 @@ fn the_security_check_catches_what_it_looks_for() {
     weak.insert("content-security-policy", HeaderValue::from_static("script-src 'self' 'unsafe-inline'"));
     weak.remove("x-content-type-options");
     assert_eq!(security_problems(&weak, None).len(), 3, "inline scripts, framing, sniffing");
+}
+
+/// The single sign-on routes, with a provider configured and running: they
+/// start or finish a sign-in for anyone, and never sign anyone in by
+/// themselves; the identity page is for administrators.
+#[tokio::test]
+async fn every_single_sign_on_route_answers_each_role_as_expected() {
+    let (app, provider) = crate::oidc::sso_app(&[]).await;
+    let mut failures = Vec::new();
+    for actor in [None, Some(Role::Employee), Some(Role::HrStaff), Some(Role::HrLead), Some(Role::Admin)] {
+        let client = match actor {
+            Some(role) => app.signed_in(role).await,
+            None => app.browser(),
+        };
+        let mut check = |what: &str, response: &reqwest::Response, ok: bool| {
+            if !ok {
+                failures.push(format!("{actor:?} {what} -> {} {}", response.status(), location(response)));
+            }
+            for problem in security_problems(response.headers(), None) {
+                failures.push(format!("{actor:?} {what}: {problem}"));
+            }
+        };
+        let login = app.get(&client, "/auth/oidc/login?next=/library").await;
+        check("GET /auth/oidc/login", &login, login.status() == 303 && location(&login).starts_with(&provider.issuer));
+        let callback = app.get(&client, "/auth/oidc/callback?code=forged&state=forged").await;
+        check("GET /auth/oidc/callback", &callback, callback.status() == 403);
+        let signed_out = app.get(&client, "/auth/oidc/signed-out").await;
+        let expected = if actor.is_some() { signed_out.status() == 303 && location(&signed_out) == "/" } else { signed_out.status() == 200 };
+        check("GET /auth/oidc/signed-out", &signed_out, expected);
+        let identity = app.get(&client, "/admin/identity/oidc").await;
+        let expected = match actor {
+            None => identity.status() == 303 && location(&identity).starts_with("/login?next="),
+            Some(Role::Admin) => identity.status() == 200,
+            Some(_) => identity.status() == 403,
+        };
+        check("GET /admin/identity/oidc", &identity, expected);
+        // Still whoever they were: a forged callback signed nobody in or out.
+        let account = app.get(&client, "/account").await.status();
+        if (account == 200) != actor.is_some() {
+            failures.push(format!("{actor:?}: /account answers {account} after the single sign-on routes"));
+        }
+    }
+    assert!(failures.is_empty(), "unexpected answers:\n{}", failures.join("\n"));
 }

@@ -22,6 +22,7 @@ pub fn router() -> Router<AppState> {
         .merge(crate::sharing::api_router())
         .merge(crate::comments::api_router())
         .merge(crate::sign_in_links::api_router())
+        .merge(crate::auth::oidc::api_router())
         .fallback(|| async { crate::error::AppError::NotFound })
 }
 

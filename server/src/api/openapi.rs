@@ -38,6 +38,7 @@ use super::conformance::{ErrorBody, ErrorDetail, ErrorResponses, UniqueOperation
         crate::sign_in_links::invitation_api::create,
         crate::sign_in_links::invitation_api::list,
         crate::sign_in_links::invitation_api::get,
+        crate::auth::oidc::api::status,
     ),
     components(schemas(ErrorBody, ErrorDetail)),
     modifiers(&BearerAuth, &ErrorResponses, &UniqueOperationIds)

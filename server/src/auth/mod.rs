@@ -3,6 +3,7 @@
 pub mod csrf;
 pub mod extract;
 pub mod next;
+pub mod oidc;
 mod pages;
 pub mod password;
 mod password_policy;
@@ -28,4 +29,5 @@ pub fn router() -> Router<AppState> {
         .route("/account/password", get(pages::password_form).post(pages::change_password))
         .route("/account/tokens", post(pages::create_token))
         .route("/account/tokens/{id}/revoke", post(pages::revoke_token))
+        .merge(oidc::router())
 }

@@ -24,12 +24,18 @@ struct LoginPage {
     email: String,
     next: String,
     error: Option<String>,
+    /// "Sign in with <provider>", first, when single sign-on is configured.
+    sso: Option<super::oidc::LoginChoice>,
+    /// The password form: hidden in SSO-only mode behind the break-glass link.
+    password_form: bool,
 }
 
 #[derive(Debug, Default, Deserialize)]
 pub struct NextQuery {
     #[serde(default)]
     next: String,
+    /// `?break_glass=1`: the password form in SSO-only mode.
+    break_glass: Option<String>,
 }
 
 /// Only same-site paths are followed after sign-in: never another host.
@@ -39,7 +45,10 @@ fn safe_next(next: &str) -> String {
 
 pub async fn login_form(State(state): State<AppState>, jar: CookieJar, Query(query): Query<NextQuery>) -> Result<Response> {
     let (jar, token) = csrf::login_token(jar, state.config.secure_cookies());
-    let page = LoginPage { layout: Layout::default(), csrf: token, email: String::new(), next: safe_next(&query.next), error: None };
+    let next = safe_next(&query.next);
+    let sso = super::oidc::login_choice(&state, &next);
+    let password_form = query.break_glass.is_some() || !sso.as_ref().is_some_and(|sso| sso.only);
+    let page = LoginPage { layout: Layout::default(), csrf: token, email: String::new(), next, error: None, sso, password_form };
     Ok((jar, render(&page)?).into_response())
 }
 
@@ -61,7 +70,8 @@ pub async fn login(
     let next = safe_next(&form.next);
     let retry = |error: String, status: StatusCode, jar: CookieJar| -> Result<Response> {
         let (jar, token) = csrf::login_token(jar, state.config.secure_cookies());
-        let page = LoginPage { layout: Layout::default(), csrf: token, email: form.email.clone(), next: next.clone(), error: Some(error) };
+        let sso = super::oidc::login_choice(&state, &next);
+        let page = LoginPage { layout: Layout::default(), csrf: token, email: form.email.clone(), next: next.clone(), error: Some(error), sso, password_form: true };
         Ok((status, jar, render(&page)?).into_response())
     };
     let attempt = state.login_limits.attempt(client, &email);
@@ -69,6 +79,15 @@ pub async fn login(
         return retry(message, StatusCode::TOO_MANY_REQUESTS, jar);
     }
     throttle::slow_down(&state.db, &email).await?;
+    // SSO-only: one answer for every failure, so that it never says which
+    // address is the break-glass administrator's.
+    let closed = super::oidc::password_closed_message(&state);
+    if !super::oidc::may_use_password(&state, &email) {
+        burn_verify_time(&form.password);
+        state.login_limits.record_failure(&attempt);
+        throttle::record_failure(&state.db, &email).await?;
+        return retry(closed.unwrap_or_default(), StatusCode::FORBIDDEN, jar);
+    }
     let user = service::find_by_email(&state.db, &email).await?;
     let verified = match user.as_ref().and_then(|u| u.password_hash.as_deref().map(|hash| (u, hash))) {
         Some((user, hash)) => user.active && verify_password(&form.password, hash),
@@ -80,7 +99,10 @@ pub async fn login(
     let Some(user) = user.filter(|_| verified) else {
         state.login_limits.record_failure(&attempt);
         throttle::record_failure(&state.db, &email).await?;
-        return retry("The email or password is not correct.".into(), StatusCode::UNAUTHORIZED, jar);
+        return match closed {
+            Some(closed) => retry(closed, StatusCode::FORBIDDEN, jar),
+            None => retry("The email or password is not correct.".into(), StatusCode::UNAUTHORIZED, jar),
+        };
     };
     state.login_limits.clear(&attempt);
     throttle::clear(&state.db, &email).await?;
@@ -98,7 +120,9 @@ pub async fn logout(
     if let Some(cookie) = jar.get(SESSION_COOKIE) {
         session::destroy(&state, cookie.value()).await?;
     }
-    Ok((jar.remove(removal_cookie(SESSION_COOKIE)), Redirect::to("/login")).into_response())
+    // With single sign-on, a page that offers to sign out of the provider too.
+    let after = if state.oidc.is_some() { "/auth/oidc/signed-out" } else { "/login" };
+    Ok((jar.remove(removal_cookie(SESSION_COOKIE)), Redirect::to(after)).into_response())
 }
 
 #[derive(askama::Template)]

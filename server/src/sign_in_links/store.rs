@@ -112,17 +112,18 @@ pub async fn consume(db: &impl ConnectionTrait, now: DateTime<Utc>, link_id: i32
 }
 
 /// Active people with no password who have never signed in: no link used,
-/// no session open. The people "Invite everyone without access" means.
-// When single sign-on lands, people who signed in through it are not
-// pending either: add its condition here, in this one definition.
+/// no session open, no single sign-on identity. The people "Invite everyone
+/// without access" and `herald invite --all-pending` mean.
 pub fn pending_condition() -> Condition {
     let used_links = Query::select().column(sign_in_link::Column::UserId).from(sign_in_link::Entity).and_where(sign_in_link::Column::Used.eq(true)).to_owned();
     let sessions = Query::select().column(session::Column::UserId).from(session::Entity).to_owned();
+    let single_sign_on = Query::select().column(crate::entities::oidc_identity::Column::UserId).from(crate::entities::oidc_identity::Entity).to_owned();
     Condition::all()
         .add(user::Column::Active.eq(true))
         .add(user::Column::PasswordHash.is_null())
         .add(user::Column::Id.not_in_subquery(used_links))
         .add(user::Column::Id.not_in_subquery(sessions))
+        .add(user::Column::Id.not_in_subquery(single_sign_on))
 }
 
 /// Of `user_ids`, those holding an unused invitation that still works.

@@ -2,6 +2,7 @@
 
 pub mod api;
 pub mod email;
+pub mod external;
 pub mod import;
 mod pages;
 pub mod service;
