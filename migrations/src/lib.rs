@@ -20,6 +20,7 @@ mod m20261128_000011_outbox_due_order;
 mod m20261129_000012_unordered_quick_reactions;
 mod m20261129_000013_blind_visitor_hashes;
 mod m20261203_000014_attachment_extraction_note;
+mod m20261203_000016_scim_provisioning;
 
 pub struct Migrator;
 
@@ -41,6 +42,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000012_unordered_quick_reactions::Migration),
             Box::new(m20261129_000013_blind_visitor_hashes::Migration),
             Box::new(m20261203_000014_attachment_extraction_note::Migration),
+            Box::new(m20261203_000016_scim_provisioning::Migration),
         ]
     }
 }

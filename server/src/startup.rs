@@ -91,6 +91,7 @@ pub fn router(state: AppState) -> Router {
         .merge(web::notifications_router())
         .merge(crate::comments::router())
         .merge(crate::analytics::router())
+        .merge(crate::scim::router())
         .nest("/api/v1", api::router())
         .route("/assets/{*file}", axum::routing::get(web::assets::serve))
         .fallback(|| async { error::AppError::NotFound })

@@ -3,7 +3,9 @@
 pub mod api;
 pub mod email;
 pub mod import;
+pub mod leavers;
 mod pages;
+pub mod provisioning;
 pub mod service;
 
 use axum::routing::{get, post};
