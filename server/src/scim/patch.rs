@@ -145,7 +145,7 @@ fn apply(kind: &ResourceKind, doc: &mut Map<String, Value>, op: Op, path: Option
             return Ok(());
         }
         let fields = value.and_then(Value::as_object).ok_or_else(|| ScimError::invalid_value(format!("{urn} takes an object.")))?;
-        for (key, field) in fields {
+        for (key, field) in fields.iter().filter(|(key, _)| !key.eq_ignore_ascii_case("schemas")) {
             apply(kind, doc, op, Some(&format!("{urn}:{key}")), Some(field))?;
         }
         return Ok(());

@@ -110,6 +110,8 @@ pub async fn save<C: ConnectionTrait>(db: &C, base: &str, existing: Option<(scim
     let external_id = text(Some(&doc), "externalId").map(str::to_owned);
     let attributes = Value::Object(doc.clone()).to_string();
     let now = chrono::Utc::now();
+    // What SCIM itself said of `active` before this write.
+    let said_before = existing.as_ref().and_then(|(row, _)| stored(row).ok()).and_then(|doc| doc.get("active").and_then(Value::as_bool));
     let (row, person) = match existing {
         None => {
             let (person, action) = match service::find_by_email(db, profile.email.as_str()).await? {
@@ -151,11 +153,13 @@ pub async fn save<C: ConnectionTrait>(db: &C, base: &str, existing: Option<(scim
             (active.update(db).await?, person)
         }
     };
-    match doc.get("active").and_then(Value::as_bool) {
-        Some(false) if person.active => {
+    // An unassigned `active` means the default, active — but only undoes a
+    // deactivation SCIM made: one an administrator made stands.
+    match (doc.get("active").and_then(Value::as_bool), said_before) {
+        (Some(false), _) if person.active => {
             leavers::deactivate(db, person.id, Source::Scim, Action::Deactivated).await?;
         }
-        Some(true) if !person.active => leavers::reactivate(db, person.id, Source::Scim).await?,
+        (Some(true), _) | (None, Some(false)) if !person.active => leavers::reactivate(db, person.id, Source::Scim).await?,
         _ => {}
     }
     let person = user::Entity::find_by_id(person.id).one(db).await?.ok_or_else(ScimError::not_found)?;
