@@ -280,7 +280,8 @@ async fn patch_paths_that_entra_and_okta_send_feed_herald_fields() {
                 {"op": "Replace", "path": "emails[type eq \"work\"].value", "value": "cy.new@example.com"},
                 {"op": "Add", "path": "addresses[type eq \"work\"].locality", "value": "Bergen"},
                 {"op": "Replace", "path": format!("{ENTERPRISE}:department"), "value": "Support"},
-                {"op": "Add", "path": format!("{ENTERPRISE}:manager"), "value": {"value": boss}},
+                // Entra ID names the manager by bare id.
+                {"op": "Add", "path": format!("{ENTERPRISE}:manager"), "value": boss},
                 {"op": "replace", "value": {"displayName": "Cy Young", "name.givenName": "Cy"}},
             ]),
         )
@@ -292,6 +293,7 @@ async fn patch_paths_that_entra_and_okta_send_feed_herald_fields() {
         ("Cy Young", "Support", "Bergen", Some("boss@example.com"))
     );
     assert_eq!(patched["name"]["givenName"], "Cy");
+    assert_eq!(patched[ENTERPRISE]["manager"], json!({"value": boss}));
     assert_eq!(patched["emails"], json!([{"primary": true, "type": "work", "value": "cy.new@example.com"}]));
     assert!(patched["meta"]["version"].as_str().unwrap().starts_with("W/"));
 

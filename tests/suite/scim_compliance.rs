@@ -1,14 +1,9 @@
 //! The SCIM endpoints pass `scim2-tester`, the compliance checker of the
 //! python-scim project (installed by scripts/test with scim2-cli), run as
 //! `scim2 --url … test` against the real server with a real SCIM token.
-//! Every check must pass; the only one allowed to be skipped is the search
-//! across all resource types at once (`POST /.search`), which Herald answers
-//! with 501 as RFC 7644 §3.4.3 allows (docs/identity.md lists the checks).
+//! Every check must pass and none may be skipped (docs/identity.md lists them).
 
 use crate::helpers::TestApp;
-
-/// Checks scim2-tester may skip, by the start of their reason.
-const ALLOWED_SKIPS: &[&str] = &["POST /.search: searching several resource types at once"];
 
 #[tokio::test]
 async fn the_scim_endpoints_pass_the_scim2_tester_compliance_checks() {
@@ -36,13 +31,11 @@ async fn the_scim_endpoints_pass_the_scim2_tester_compliance_checks() {
         let reason = lines.get(index + 1).map(|l| l.trim()).unwrap_or_default();
         if line.starts_with("SUCCESS ") {
             passed += 1;
-        } else if line.starts_with("SKIPPED ") && ALLOWED_SKIPS.iter().any(|allowed| reason.starts_with(allowed)) {
-            continue;
         } else if ["ERROR ", "SKIPPED ", "CRITICAL ", "WARNING "].iter().any(|status| line.starts_with(status)) {
             problems.push(format!("{line}\n  {reason}"));
         }
     }
     assert!(problems.is_empty(), "scim2-tester found problems:\n{}", problems.join("\n"));
     assert!(passed > 50, "scim2-tester ran too few checks ({passed}):\n{text}");
-    assert!(output.status.success() || lines.iter().any(|l| l.starts_with("SKIPPED ")), "scim2 failed:\n{text}");
+    assert!(output.status.success(), "scim2 failed:\n{text}");
 }

@@ -55,9 +55,17 @@ pub async fn search_groups(State(state): State<AppState>, _client: ScimClient, b
     list(&state, Kind::Groups, ListQuery::from_search(&body_object(&body)?)?).await
 }
 
-/// `POST /.search` across resource types is not offered (RFC 7644 §3.4.3 allows 501).
-pub async fn search_everything(_client: ScimClient) -> ScimError {
-    ScimError::new(StatusCode::NOT_IMPLEMENTED, None, "Search one resource type at a time: POST /Users/.search or /Groups/.search.")
+/// `POST /.search` at the root: users, then groups (RFC 7644 §3.4.3).
+pub async fn search_everything(State(state): State<AppState>, _client: ScimClient, body: Bytes) -> ScimResult<Response> {
+    let query = ListQuery::from_search(&body_object(&body)?)?;
+    let base = super::base_url(&state);
+    let (start, count) = query.page()?;
+    let parsed = query.filter.as_deref().map(str::trim).filter(|f| !f.is_empty()).map(|text| filter::parse(text, &users::KIND.urns())).transpose()?;
+    let mut all = users::search(&state.db, &base, parsed.as_ref()).await?;
+    all.extend(groups::search(&state.db, &base, parsed.as_ref()).await?);
+    let total = all.len();
+    let page: Vec<Value> = all.into_iter().skip(start - 1).take(count).collect();
+    Ok(list_response(page, total, start, &query.projection()))
 }
 
 fn answer(status: StatusCode, resource: &Value, query: &ListQuery) -> Response {

@@ -131,6 +131,8 @@ pub fn clean_one(def: &Attr, value: &Value) -> ScimResult<Option<Value>> {
         (Kind::Boolean, Value::Bool(flag)) => Some(Value::Bool(*flag)),
         (Kind::Boolean, Value::String(text)) if text.eq_ignore_ascii_case("true") => Some(Value::Bool(true)),
         (Kind::Boolean, Value::String(text)) if text.eq_ignore_ascii_case("false") => Some(Value::Bool(false)),
+        // Entra ID sends the manager as the bare id.
+        (Kind::Complex, Value::String(id)) if find(def.sub, "value").is_some() => clean_one(def, &json!({ "value": id }))?,
         (Kind::Complex, Value::Object(fields)) => {
             let mut cleaned = Map::new();
             for (key, field) in fields {
