@@ -275,7 +275,7 @@ async fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Demo { collateral, seed, people, events } => demo(load_config(&cli, None)?, *collateral, *seed, *people, *events).await,
         Command::Scim(ScimCommand::Token(ScimTokenCommand::Create { name })) => {
             let db = connect_migrated(&load_config(&cli, None)?).await?;
-            println!("{}", crate::scim::tokens::create(&db, name, None).await.map_err(user_error)?);
+            println!("{}", crate::scim::tokens::create(&db, name, None).await.map_err(user_error)?.1);
             Ok(ExitCode::SUCCESS)
         }
         Command::Token(TokenCommand::Create { email, name }) => {

@@ -191,6 +191,10 @@ fn api_routes() -> Vec<Case> {
         case(Method::POST, "/api/v1/announcements/1/short-links", AtLeast(Role::HrStaff), Body::Json(json!({"channel": "nowhere"}))),
         case(Method::GET, "/api/v1/webhooks", AtLeast(Role::Admin), Body::Empty),
         case(Method::POST, "/api/v1/webhooks", AtLeast(Role::Admin), Body::Json(json!({"url": "", "events": ["click"]}))),
+        case(Method::GET, "/api/v1/scim/tokens", AtLeast(Role::Admin), Body::Empty),
+        case(Method::POST, "/api/v1/scim/tokens", AtLeast(Role::Admin), Body::Json(json!({"name": ""}))),
+        case(Method::DELETE, "/api/v1/scim/tokens/999999", AtLeast(Role::Admin), Body::Empty),
+        case(Method::GET, "/api/v1/provisioning-events", AtLeast(Role::Admin), Body::Empty),
         case(Method::GET, "/api/v1/collateral", AtLeast(Role::Employee), Body::Empty),
         case(Method::GET, "/api/v1/collateral/search?q=matrix", AtLeast(Role::Employee), Body::Empty),
         case(Method::GET, "/api/v1/collateral/1", AtLeast(Role::Employee), Body::Empty),
@@ -406,7 +410,7 @@ fn scim_routes() -> Vec<(Method, &'static str, Option<serde_json::Value>)> {
 async fn every_scim_route_answers_a_scim_token_only() {
     let app = TestApp::spawn().await;
     app.user(Role::Admin).await;
-    let scim_token = herald::scim::tokens::create(&app.state.db, "matrix", None).await.unwrap();
+    let scim_token = herald::scim::tokens::create(&app.state.db, "matrix", None).await.unwrap().1;
     let mut credentials: Vec<(String, Option<String>)> = vec![("none".into(), None), ("wrong".into(), Some("hrscim_wrong".into()))];
     for role in Role::ALL {
         credentials.push((format!("API token of {role:?}"), Some(app.token(role).await)));

@@ -22,7 +22,7 @@ pub struct Scim<'a> {
 
 impl<'a> Scim<'a> {
     pub async fn new(app: &'a TestApp) -> Scim<'a> {
-        let token = herald::scim::tokens::create(&app.state.db, "test IdP", None).await.unwrap();
+        let token = herald::scim::tokens::create(&app.state.db, "test IdP", None).await.unwrap().1;
         Scim { app, token, client: reqwest::Client::new() }
     }
 
@@ -420,4 +420,43 @@ async fn an_admin_deactivating_someone_ends_their_sessions_and_tokens_and_logs_i
     assert_eq!(reqwest::Client::new().get(app.url("/api/v1/me")).bearer_auth(token).send().await.unwrap().status(), 401);
     let page = app.get(&admin, "/admin/identity").await.text().await.unwrap();
     assert!(page.contains("deactivated") && page.contains("reactivated") && page.contains("Administrator"), "{page}");
+}
+
+#[tokio::test]
+async fn herald_scim_token_create_prints_a_token_that_opens_scim_only() {
+    let dir = tempfile::tempdir().unwrap();
+    let database_url = crate::helpers::fresh_database().await;
+    let output = crate::helpers::herald_command(dir.path(), database_url.as_deref()).args(["scim", "token", "create", "--name", "Okta"]).output().unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let token = String::from_utf8(output.stdout).unwrap().trim().to_owned();
+    assert!(token.starts_with("hrscim_"), "{token}");
+    let app = TestApp::spawn_on(database_url, dir).await;
+    let client = reqwest::Client::new();
+    assert_eq!(client.get(app.url("/scim/v2/Users")).bearer_auth(&token).send().await.unwrap().status(), 200);
+    assert_eq!(client.get(app.url("/api/v1/me")).bearer_auth(&token).send().await.unwrap().status(), 401);
+}
+
+#[tokio::test]
+async fn admins_manage_scim_tokens_and_read_provisioning_events_through_the_api() {
+    let app = TestApp::spawn().await;
+    let admin = app.token(Role::Admin).await;
+    let client = reqwest::Client::new();
+    let created: Value = client.post(app.url("/api/v1/scim/tokens")).bearer_auth(&admin).json(&json!({"name": "HRIS"})).send().await.unwrap().json().await.unwrap();
+    let token = created["token"].as_str().unwrap();
+    let listed: Value = client.get(app.url("/api/v1/scim/tokens")).bearer_auth(&admin).send().await.unwrap().json().await.unwrap();
+    assert_eq!(listed["tokens"][0]["name"], "HRIS");
+    assert!(!listed.to_string().contains(token), "the token is never listed");
+
+    let scim = Scim { app: &app, token: token.to_owned(), client: client.clone() };
+    let id = scim.provision("dee@example.com", "Legal", "Kyiv").await;
+    assert_eq!(scim.delete(&format!("/Users/{id}")).await, 204);
+    let events: Value = client.get(app.url("/api/v1/provisioning-events")).bearer_auth(&admin).send().await.unwrap().json().await.unwrap();
+    let actions: Vec<(&str, &str)> = events["events"].as_array().unwrap().iter().map(|e| (e["action"].as_str().unwrap(), e["source"].as_str().unwrap())).collect();
+    assert_eq!(actions, [("deleted", "scim"), ("created", "scim")]);
+
+    let id = created["id"].as_i64().unwrap();
+    assert_eq!(client.delete(app.url(&format!("/api/v1/scim/tokens/{id}"))).bearer_auth(&admin).send().await.unwrap().status(), 204);
+    assert_eq!(scim.get("/Users").await.0, 401);
+    let employee = app.token(Role::Employee).await;
+    assert_eq!(client.get(app.url("/api/v1/provisioning-events")).bearer_auth(&employee).send().await.unwrap().status(), 403);
 }

@@ -10,7 +10,7 @@ async fn the_scim_endpoints_pass_the_scim2_tester_compliance_checks() {
     let app = TestApp::spawn().await;
     // Groups need an owner for the lists they become: the first administrator.
     app.user(herald::auth::Role::Admin).await;
-    let token = herald::scim::tokens::create(&app.state.db, "scim2-tester", None).await.unwrap();
+    let token = herald::scim::tokens::create(&app.state.db, "scim2-tester", None).await.unwrap().1;
     let output = tokio::process::Command::new("scim2")
         .arg("--url")
         .arg(app.url("/scim/v2"))

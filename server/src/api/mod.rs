@@ -21,6 +21,7 @@ pub fn router() -> Router<AppState> {
         .merge(crate::webhooks::api_router())
         .merge(crate::sharing::api_router())
         .merge(crate::comments::api_router())
+        .merge(crate::scim::api_router())
         .fallback(|| async { crate::error::AppError::NotFound })
 }
 

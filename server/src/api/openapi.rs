@@ -35,6 +35,10 @@ use super::conformance::{ErrorBody, ErrorDetail, ErrorResponses, UniqueOperation
         crate::comments::api::list,
         crate::comments::api::create,
         crate::comments::questions_api::list,
+        crate::scim::api::list_tokens,
+        crate::scim::api::create_token,
+        crate::scim::api::revoke_token,
+        crate::scim::api::events,
     ),
     components(schemas(ErrorBody, ErrorDetail)),
     modifiers(&BearerAuth, &ErrorResponses, &UniqueOperationIds)

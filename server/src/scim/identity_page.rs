@@ -51,7 +51,7 @@ pub struct TokenForm {
 
 pub async fn create_token(admin: Require<Admin>, State(state): State<AppState>, CsrfForm(form): CsrfForm<TokenForm>) -> Result<Response> {
     match tokens::create(&state.db, &form.name, Some(admin.user().user.id)).await {
-        Ok(token) => Ok(page(&state, &admin, Some(token), None).await?.into_response()),
+        Ok((_, token)) => Ok(page(&state, &admin, Some(token), None).await?.into_response()),
         Err(AppError::Unprocessable(message)) => Ok((StatusCode::UNPROCESSABLE_ENTITY, page(&state, &admin, None, Some(message)).await?).into_response()),
         Err(other) => Err(other),
     }

@@ -2,6 +2,7 @@
 //! create, change and deactivate people and keep distribution lists'
 //! members, with a SCIM-only bearer token. Also the admin Identity page.
 
+pub mod api;
 mod discovery;
 pub mod error;
 mod filter;
@@ -22,6 +23,14 @@ use crate::state::AppState;
 /// The SCIM base URL, as resources' `meta.location` names it.
 pub fn base_url(state: &AppState) -> String {
     format!("{}/scim/v2", state.config.base_url.as_str().trim_end_matches('/'))
+}
+
+/// The identity routes of `/api/v1`.
+pub fn api_router() -> Router<AppState> {
+    Router::new()
+        .route("/scim/tokens", get(api::list_tokens).post(api::create_token))
+        .route("/scim/tokens/{id}", axum::routing::delete(api::revoke_token))
+        .route("/provisioning-events", get(api::events))
 }
 
 /// `/scim/v2`: every answer, errors included, is `application/scim+json`.

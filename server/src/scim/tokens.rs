@@ -16,14 +16,14 @@ use crate::state::AppState;
 
 const PREFIX: &str = "hrscim_";
 
-/// Creates a token and returns its plain text. `created_by` is `None` from the CLI.
-pub async fn create(db: &DatabaseConnection, name: &str, created_by: Option<i32>) -> Result<String> {
+/// Creates a token and returns it with its plain text. `created_by` is `None` from the CLI.
+pub async fn create(db: &DatabaseConnection, name: &str, created_by: Option<i32>) -> Result<(scim_token::Model, String)> {
     let name = name.trim();
     if name.is_empty() || name.chars().count() > 100 || name.chars().any(char::is_control) {
         return Err(AppError::Unprocessable("Give the token a name of 1 to 100 characters.".into()));
     }
     let token = format!("{PREFIX}{}", random_secret(32));
-    scim_token::ActiveModel {
+    let stored = scim_token::ActiveModel {
         name: Set(name.to_owned()),
         token_hash: Set(sha256_hex(&token)),
         created_by: Set(created_by),
@@ -32,7 +32,7 @@ pub async fn create(db: &DatabaseConnection, name: &str, created_by: Option<i32>
     }
     .insert(db)
     .await?;
-    Ok(token)
+    Ok((stored, token))
 }
 
 /// Live tokens, newest first.
