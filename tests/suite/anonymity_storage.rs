@@ -210,7 +210,7 @@ async fn the_visitor_hash_key_is_in_no_table_and_is_gone_the_next_day() {
 
 #[tokio::test]
 async fn upgrading_keeps_votes_and_unique_visitors_but_not_the_old_order_or_hashes() {
-    use migrations::{MigrationName, Migrator, MigratorTrait};
+    use migrations::{Migrator, MigratorTrait};
 
     let app = TestApp::spawn().await;
     let db = &app.state.db;

@@ -203,7 +203,7 @@ async fn groups_are_distribution_lists_whose_members_the_provider_keeps() {
     assert_eq!(after["members"], json!([{"value": bo, "$ref": format!("{}/Users/{bo}", scim_base(&app))}]));
     let (status, _) = scim.patch(&format!("/Groups/{gid}"), json!([{"op": "Remove", "path": "members", "value": [{"value": bo}]}])).await;
     assert_eq!(status, 200);
-    assert_eq!(emails(list.id).await, [hand.clone()]);
+    assert_eq!(emails(list.id).await, [hand.as_str()]);
 
     let (status, replaced) = scim.put(&format!("/Groups/{gid}"), json!({"displayName": "Night crew", "members": [{"value": ann}, {"value": bo}]})).await;
     assert_eq!(status, 200, "{replaced}");

@@ -298,7 +298,14 @@ fn apply_to_attribute(target: &mut Map<String, Value>, def: &Attr, op: Op, path:
                 (_, _, None) => {}
                 (_, Some(sub), Some(cleaned)) if matching.is_empty() => {
                     // Entra ID sets `emails[type eq "work"].value` on people who have no work address yet.
-                    let mut element = equalities(value_filter).ok_or_else(|| ScimError::no_target(format!("No {} matches the filter.", def.name)))?;
+                    let described = equalities(value_filter).ok_or_else(|| ScimError::no_target(format!("No {} matches the filter.", def.name)))?;
+                    let mut element = Map::new();
+                    for (key, value) in described {
+                        let known = sub_def(def, &key)?;
+                        if let Some(value) = schema::clean(known, &value)? {
+                            element.insert(known.name.to_owned(), value);
+                        }
+                    }
                     element.insert(sub.name.to_owned(), cleaned);
                     items.push(Value::Object(element));
                 }
