@@ -21,6 +21,7 @@ mod m20261129_000012_unordered_quick_reactions;
 mod m20261129_000013_blind_visitor_hashes;
 mod m20261203_000014_attachment_extraction_note;
 mod m20261203_000015_sign_in_links;
+mod m20261203_000016_scim_provisioning;
 mod m20261203_000017_oidc;
 
 pub struct Migrator;
@@ -44,6 +45,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000013_blind_visitor_hashes::Migration),
             Box::new(m20261203_000014_attachment_extraction_note::Migration),
             Box::new(m20261203_000015_sign_in_links::Migration),
+            Box::new(m20261203_000016_scim_provisioning::Migration),
             Box::new(m20261203_000017_oidc::Migration),
         ]
     }

@@ -57,6 +57,9 @@ win over the file. See docs/herald.toml.example.")]
     /// Email invitations: a link that signs the person in once (valid invitation_days, default 7),
     /// queued in the outbox and sent by `herald serve`. Prints how many were queued.
     Invite(InviteArgs),
+    /// SCIM provisioning (the identity provider keeps the directory at /scim/v2).
+    #[command(subcommand)]
+    Scim(ScimCommand),
     /// Rebuild the search index from the database (stop `herald serve` first).
     Reindex,
     /// Copy the database (a consistent snapshot) and the data directory's files into a new
@@ -185,6 +188,22 @@ pub enum TokenCommand {
     },
 }
 
+#[derive(Subcommand, Debug)]
+pub enum ScimCommand {
+    /// Manage the bearer tokens identity providers use at /scim/v2.
+    #[command(subcommand)]
+    Token(ScimTokenCommand),
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ScimTokenCommand {
+    /// Create a SCIM token and print it (only its hash is stored); it works at /scim/v2 only.
+    Create {
+        #[arg(long, default_value = "cli")]
+        name: String,
+    },
+}
+
 pub fn run(cli: Cli) -> ExitCode {
     init_tracing();
     // Pure CPU work that is often piped: no async runtime (and its threads) to start.
@@ -270,6 +289,11 @@ async fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Sentiment { threads } => sentiment(*threads),
         Command::Sandbox => crate::sandbox::child::serve(crate::sandbox::memory_bytes()),
         Command::Demo { collateral, seed, people, events } => demo(load_config(&cli, None)?, *collateral, *seed, *people, *events).await,
+        Command::Scim(ScimCommand::Token(ScimTokenCommand::Create { name })) => {
+            let db = connect_migrated(&load_config(&cli, None)?).await?;
+            println!("{}", crate::scim::tokens::create(&db, name, None).await.map_err(user_error)?.1);
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Token(TokenCommand::Create { email, name }) => {
             let db = connect_migrated(&load_config(&cli, None)?).await?;
             let user = service::find_by_email(&db, email).await?.with_context(|| format!("no user with email {email}"))?;

@@ -17,6 +17,7 @@ pub mod library;
 pub mod notifications;
 pub mod outbound;
 pub mod sandbox;
+pub mod scim;
 pub mod search;
 pub mod sentiment;
 pub mod sharing;

@@ -96,6 +96,7 @@ pub fn router(state: AppState) -> Router {
         .merge(crate::comments::router())
         .merge(crate::analytics::router())
         .merge(crate::sign_in_links::router(&state))
+        .merge(crate::scim::router())
         .nest("/api/v1", api::router())
         .route("/assets/{*file}", axum::routing::get(web::assets::serve))
         .fallback(|| async { error::AppError::NotFound })

@@ -28,6 +28,8 @@ mod import;
 mod inbox;
 mod reading;
 mod roles;
+mod scim;
+mod scim_compliance;
 mod library;
 mod min_group;
 mod moderation;

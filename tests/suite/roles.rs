@@ -173,6 +173,9 @@ fn page_routes(target_user: i32) -> Vec<Case> {
         case(Method::POST, "/admin/webhooks/999999/test", admin, Body::Empty),
         case(Method::POST, "/admin/webhooks/999999/retry", admin, Body::Empty),
         case(Method::POST, "/admin/webhooks/999999/delete", admin, Body::Empty),
+        case(Method::GET, "/admin/identity", admin, Body::Empty),
+        case(Method::POST, "/admin/identity/scim-tokens", admin, Body::Form(vec![("name", "".into())])),
+        case(Method::POST, "/admin/identity/scim-tokens/999999/revoke", admin, Body::Empty),
         case(Method::POST, "/lists/1/delete", staff, Body::Empty),
         // Last: it ends the session.
         case(Method::POST, "/logout", employee, Body::Empty),
@@ -217,6 +220,10 @@ fn api_routes() -> Vec<Case> {
         case(Method::POST, "/api/v1/announcements/1/short-links", AtLeast(Role::HrStaff), Body::Json(json!({"channel": "nowhere"}))),
         case(Method::GET, "/api/v1/webhooks", AtLeast(Role::Admin), Body::Empty),
         case(Method::POST, "/api/v1/webhooks", AtLeast(Role::Admin), Body::Json(json!({"url": "", "events": ["click"]}))),
+        case(Method::GET, "/api/v1/scim/tokens", AtLeast(Role::Admin), Body::Empty),
+        case(Method::POST, "/api/v1/scim/tokens", AtLeast(Role::Admin), Body::Json(json!({"name": ""}))),
+        case(Method::DELETE, "/api/v1/scim/tokens/999999", AtLeast(Role::Admin), Body::Empty),
+        case(Method::GET, "/api/v1/provisioning-events", AtLeast(Role::Admin), Body::Empty),
         case(Method::GET, "/api/v1/collateral", AtLeast(Role::Employee), Body::Empty),
         case(Method::GET, "/api/v1/collateral/search?q=matrix", AtLeast(Role::Employee), Body::Empty),
         case(Method::GET, "/api/v1/collateral/1", AtLeast(Role::Employee), Body::Empty),
@@ -402,6 +409,82 @@ async fn every_api_route_answers_each_role_as_expected() {
                 let body: serde_json::Value = response.json().await.unwrap();
                 assert!(body["error"]["message"].is_string(), "{}: error body {body}", case.path);
             }
+        }
+    }
+    assert!(failures.is_empty(), "unexpected answers:\n{}", failures.join("\n"));
+}
+
+/// Every `/scim/v2` route: what an identity provider may call.
+fn scim_routes() -> Vec<(Method, &'static str, Option<serde_json::Value>)> {
+    let user = json!({"userName": "matrix@example.com", "emails": [{"value": "matrix@example.com"}]});
+    let patch = json!({"schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"], "Operations": [{"op": "replace", "path": "active", "value": true}]});
+    vec![
+        (Method::GET, "/scim/v2/ServiceProviderConfig", None),
+        (Method::GET, "/scim/v2/ResourceTypes", None),
+        (Method::GET, "/scim/v2/ResourceTypes/User", None),
+        (Method::GET, "/scim/v2/Schemas", None),
+        (Method::GET, "/scim/v2/Schemas/urn:ietf:params:scim:schemas:core:2.0:User", None),
+        (Method::GET, "/scim/v2/Users", None),
+        (Method::POST, "/scim/v2/Users", Some(user.clone())),
+        (Method::POST, "/scim/v2/Users/.search", Some(json!({"filter": "userName pr"}))),
+        (Method::GET, "/scim/v2/Users/1", None),
+        (Method::PUT, "/scim/v2/Users/1", Some(user)),
+        (Method::PATCH, "/scim/v2/Users/1", Some(patch.clone())),
+        (Method::GET, "/scim/v2/Groups", None),
+        (Method::POST, "/scim/v2/Groups", Some(json!({"displayName": "Matrix list"}))),
+        (Method::POST, "/scim/v2/Groups/.search", Some(json!({}))),
+        (Method::GET, "/scim/v2/Groups/1", None),
+        (Method::PUT, "/scim/v2/Groups/1", Some(json!({"displayName": "Matrix list 2"}))),
+        (Method::PATCH, "/scim/v2/Groups/1", Some(patch)),
+        (Method::POST, "/scim/v2/.search", Some(json!({}))),
+        (Method::DELETE, "/scim/v2/Groups/1", None),
+        (Method::DELETE, "/scim/v2/Users/1", None),
+    ]
+}
+
+#[tokio::test]
+async fn every_scim_route_answers_a_scim_token_only() {
+    let app = TestApp::spawn().await;
+    app.user(Role::Admin).await;
+    let scim_token = herald::scim::tokens::create(&app.state.db, "matrix", None).await.unwrap().1;
+    let mut credentials: Vec<(String, Option<String>)> = vec![("none".into(), None), ("wrong".into(), Some("hrscim_wrong".into()))];
+    for role in Role::ALL {
+        credentials.push((format!("API token of {role:?}"), Some(app.token(role).await)));
+    }
+    let admin_browser = app.signed_in(Role::Admin).await;
+    let client = reqwest::Client::new();
+    let mut failures = Vec::new();
+    for (method, path, body) in scim_routes() {
+        let send = |client: &reqwest::Client, token: Option<&str>| {
+            let mut request = client.request(method.clone(), app.url(path));
+            if let Some(token) = token {
+                request = request.bearer_auth(token);
+            }
+            if let Some(body) = &body {
+                request = request.header("content-type", "application/scim+json").body(body.to_string());
+            }
+            request.send()
+        };
+        for (who, token) in &credentials {
+            let response = send(&client, token.as_deref()).await.unwrap();
+            let status = response.status().as_u16();
+            let scim_error = response.headers().get("content-type").is_some_and(|v| v == "application/scim+json");
+            if status != 401 || !scim_error {
+                failures.push(format!("{who}: {method} {path} -> {status}"));
+            }
+        }
+        let status = send(&admin_browser, None).await.unwrap().status().as_u16();
+        if status != 401 {
+            failures.push(format!("admin session: {method} {path} -> {status}"));
+        }
+        let response = send(&client, Some(&scim_token)).await.unwrap();
+        let status = response.status().as_u16();
+        for problem in security_problems(response.headers(), None) {
+            failures.push(format!("SCIM token: {method} {path}: {problem}"));
+        }
+        // 404 for ids that do not exist: never refused, never a server error.
+        if status == 401 || status == 403 || status >= 500 {
+            failures.push(format!("SCIM token: {method} {path} -> {status}"));
         }
     }
     assert!(failures.is_empty(), "unexpected answers:\n{}", failures.join("\n"));

@@ -23,6 +23,7 @@ pub fn router() -> Router<AppState> {
         .merge(crate::comments::api_router())
         .merge(crate::sign_in_links::api_router())
         .merge(crate::auth::oidc::api_router())
+        .merge(crate::scim::api_router())
         .fallback(|| async { crate::error::AppError::NotFound })
 }
 

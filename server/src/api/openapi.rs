@@ -39,6 +39,10 @@ use super::conformance::{ErrorBody, ErrorDetail, ErrorResponses, UniqueOperation
         crate::sign_in_links::invitation_api::list,
         crate::sign_in_links::invitation_api::get,
         crate::auth::oidc::api::status,
+        crate::scim::api::list_tokens,
+        crate::scim::api::create_token,
+        crate::scim::api::revoke_token,
+        crate::scim::api::events,
     ),
     components(schemas(ErrorBody, ErrorDetail)),
     modifiers(&BearerAuth, &ErrorResponses, &UniqueOperationIds)

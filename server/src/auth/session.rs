@@ -73,8 +73,13 @@ pub async fn destroy(state: &AppState, secret: &str) -> Result<()> {
 
 /// Ends every session of a user, e.g. after a password change elsewhere.
 pub async fn destroy_all_for(state: &AppState, user_id: i32) -> Result<()> {
-    session::Entity::delete_many().filter(session::Column::UserId.eq(user_id)).exec(&state.db).await?;
+    destroy_all_for_user(&state.db, user_id).await?;
     Ok(())
+}
+
+/// Ends every session of a user inside the caller's transaction; returns how many.
+pub async fn destroy_all_for_user(db: &impl sea_orm::ConnectionTrait, user_id: i32) -> Result<u64> {
+    Ok(session::Entity::delete_many().filter(session::Column::UserId.eq(user_id)).exec(db).await?.rows_affected)
 }
 
 /// Ends every session of a user but the one whose cookie is `keep`: what a

@@ -52,7 +52,7 @@ pub async fn revoke(db: &sea_orm::DatabaseConnection, user_id: i32, token_id: i3
 }
 
 /// Revokes every live token of a user (after a password change); returns how many.
-pub async fn revoke_all_for(db: &sea_orm::DatabaseConnection, user_id: i32) -> Result<u64> {
+pub async fn revoke_all_for(db: &impl sea_orm::ConnectionTrait, user_id: i32) -> Result<u64> {
     let revoked = api_token::Entity::update_many()
         .col_expr(api_token::Column::RevokedAt, sea_orm::sea_query::Expr::value(Utc::now()))
         .filter(api_token::Column::UserId.eq(user_id))

@@ -92,7 +92,7 @@ pub async fn load(state: &AppState, query: Select<comment::Entity>, team: Option
     let mut subjects: HashMap<Target, Option<Subject>> = HashMap::new();
     let author_ids: Vec<i32> = rows.iter().filter(|row| !row.anonymous).filter_map(|row| row.author_id).collect();
     let names: HashMap<i32, String> =
-        user::Entity::find().filter(user::Column::Id.is_in(author_ids)).all(&state.db).await?.into_iter().map(|u| (u.id, u.name)).collect();
+        user::Entity::find().filter(user::Column::Id.is_in(author_ids)).all(&state.db).await?.into_iter().map(|u| (u.id, crate::users::leavers::author_name(&u))).collect();
     let mut out = Vec::with_capacity(rows.len());
     for row in rows {
         let Some(target) = Target::of(&row) else { continue };

@@ -92,7 +92,7 @@ pub async fn queue(state: &AppState) -> Result<Vec<QueueItem>> {
 
     let author_ids: HashSet<i32> = rows.iter().filter(|row| !row.anonymous).filter_map(|row| row.author_id).collect();
     let names: HashMap<i32, String> =
-        user::Entity::find().filter(user::Column::Id.is_in(author_ids)).all(&state.db).await?.into_iter().map(|u| (u.id, u.name)).collect();
+        user::Entity::find().filter(user::Column::Id.is_in(author_ids)).all(&state.db).await?.into_iter().map(|u| (u.id, crate::users::leavers::author_name(&u))).collect();
     let mut subjects = Subjects::default();
     let mut items = Vec::with_capacity(rows.len());
     for row in rows {

@@ -107,7 +107,7 @@ async fn load_for(state: &AppState, reader: Reader, target: Target) -> Result<Th
     };
     let author_ids: HashSet<i32> = rows.iter().filter_map(|row| row.author_id).collect();
     let names: HashMap<i32, String> =
-        user::Entity::find().filter(user::Column::Id.is_in(author_ids)).all(&state.db).await?.into_iter().map(|u| (u.id, u.name)).collect();
+        user::Entity::find().filter(user::Column::Id.is_in(author_ids)).all(&state.db).await?.into_iter().map(|u| (u.id, crate::users::leavers::author_name(&u))).collect();
 
     let with_replies: HashSet<i32> = rows.iter().filter_map(|row| row.parent_id).collect();
     let mut views = Vec::new();

@@ -51,7 +51,7 @@ pub async fn find_by_name_or_id(db: &impl ConnectionTrait, name: &str) -> Result
     }
 }
 
-pub async fn create(db: &DatabaseConnection, user_id: i32, name: &str, description: &str) -> Result<distribution_list::Model> {
+pub async fn create(db: &impl ConnectionTrait, user_id: i32, name: &str, description: &str) -> Result<distribution_list::Model> {
     let name = name.trim();
     if name.is_empty() || name.chars().count() > 200 || name.chars().any(char::is_control) {
         return Err(AppError::Unprocessable("A list needs a name of at most 200 characters.".into()));
@@ -70,7 +70,7 @@ pub async fn create(db: &DatabaseConnection, user_id: i32, name: &str, descripti
     .await?)
 }
 
-pub async fn delete(db: &DatabaseConnection, list: distribution_list::Model) -> Result<()> {
+pub async fn delete(db: &impl ConnectionTrait, list: distribution_list::Model) -> Result<()> {
     distribution_list_member::Entity::delete_many().filter(distribution_list_member::Column::ListId.eq(list.id)).exec(db).await?;
     distribution_list::Entity::delete_by_id(list.id).exec(db).await?;
     Ok(())
@@ -146,7 +146,42 @@ pub async fn add_members(db: &DatabaseConnection, list_id: i32, entries: &[(Stri
     Ok(report)
 }
 
-pub async fn remove_member(db: &DatabaseConnection, list_id: i32, user_id: i32) -> Result<()> {
+/// Adds people by user id (the ids must exist); already-members are left as they are.
+pub async fn add_member_ids(db: &impl ConnectionTrait, list_id: i32, ids: &[i32]) -> Result<()> {
+    let now = Utc::now();
+    for chunk in ids.chunks(500) {
+        let rows = chunk.iter().map(|id| distribution_list_member::ActiveModel {
+            list_id: Set(list_id),
+            user_id: Set(*id),
+            added_at: Set(now),
+            ..Default::default()
+        });
+        distribution_list_member::Entity::insert_many(rows)
+            .on_conflict(OnConflict::columns([distribution_list_member::Column::ListId, distribution_list_member::Column::UserId]).do_nothing().to_owned())
+            .exec_without_returning(db)
+            .await?;
+    }
+    Ok(())
+}
+
+/// Renames a list; the name stays unique.
+pub async fn rename(db: &impl ConnectionTrait, list: distribution_list::Model, name: &str) -> Result<distribution_list::Model> {
+    let name = name.trim();
+    if name == list.name {
+        return Ok(list);
+    }
+    if name.is_empty() || name.chars().count() > 200 || name.chars().any(char::is_control) {
+        return Err(AppError::Unprocessable("A list needs a name of at most 200 characters.".into()));
+    }
+    if find_by_name_or_id(db, name).await?.is_some() {
+        return Err(AppError::Conflict(format!("A list named “{name}” already exists.")));
+    }
+    let mut active: distribution_list::ActiveModel = list.into();
+    active.name = Set(name.to_owned());
+    Ok(active.update(db).await?)
+}
+
+pub async fn remove_member(db: &impl ConnectionTrait, list_id: i32, user_id: i32) -> Result<()> {
     distribution_list_member::Entity::delete_many()
         .filter(distribution_list_member::Column::ListId.eq(list_id))
         .filter(distribution_list_member::Column::UserId.eq(user_id))

@@ -4,7 +4,9 @@ pub mod api;
 pub mod email;
 pub mod external;
 pub mod import;
+pub mod leavers;
 mod pages;
+pub mod provisioning;
 pub mod service;
 
 use axum::routing::{get, post};

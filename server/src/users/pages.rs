@@ -147,24 +147,31 @@ pub async fn update_user(
     Path(id): Path<i32>,
     CsrfForm(form): CsrfForm<UpdateUserForm>,
 ) -> Result<Redirect> {
-    use sea_orm::{ActiveModelTrait, EntityTrait, Set};
+    use sea_orm::{ActiveModelTrait, EntityTrait, Set, TransactionTrait};
+    use super::leavers;
+    use super::provisioning::{Action, Source};
     let target = user::Entity::find_by_id(id).one(&state.db).await?.ok_or(AppError::NotFound)?;
     if target.id == user.user().user.id {
         return Err(AppError::Unprocessable("You cannot change your own role or deactivate yourself.".into()));
     }
-    let mut active: user::ActiveModel = target.into();
+    let was_active = target.active;
+    let txn = state.db.begin().await?;
     if let Some(role) = form.role {
         let role: Role = role.parse().map_err(AppError::Unprocessable)?;
+        let mut active: user::ActiveModel = target.into();
         active.role = Set(role.as_str().to_owned());
+        active.updated_at = Set(chrono::Utc::now());
+        active.update(&txn).await?;
     }
-    if let Some(flag) = form.active {
-        active.active = Set(flag == "true");
+    match form.active.map(|flag| flag == "true") {
+        // A leaver loses every session and API token at once.
+        Some(false) if was_active => {
+            leavers::deactivate(&txn, id, Source::Admin, Action::Deactivated).await?;
+        }
+        Some(true) if !was_active => leavers::reactivate(&txn, id, Source::Admin).await?,
+        _ => {}
     }
-    active.updated_at = Set(chrono::Utc::now());
-    let updated = active.update(&state.db).await?;
-    if !updated.active {
-        crate::auth::session::destroy_all_for(&state, updated.id).await?;
-    }
+    txn.commit().await?;
     Ok(Redirect::to("/admin/users"))
 }
 

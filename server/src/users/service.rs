@@ -215,3 +215,81 @@ fn escape_like(value: &str) -> String {
     // LIKE wildcards typed by the user are dropped rather than interpreted.
     value.replace('\\', "").replace('%', "").replace('_', "")
 }
+
+/// What an identity provider says about a person: the fields it owns.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Profile {
+    pub email: Email,
+    pub name: String,
+    pub department: String,
+    pub location: String,
+    pub manager_email: Option<Email>,
+}
+
+impl Profile {
+    pub fn parse(email: &str, name: &str, department: &str, location: &str, manager_email: Option<&str>) -> Result<Self, String> {
+        let parsed = NewUser::parse(email, name, department, location, Role::Employee)?;
+        let manager_email = manager_email.map(Email::parse).transpose()?;
+        Ok(Profile { email: parsed.email, name: parsed.name, department: parsed.department, location: parsed.location, manager_email })
+    }
+}
+
+/// Creates a provisioned employee: no password (they sign in another way).
+pub async fn create_provisioned<C: ConnectionTrait>(db: &C, profile: &Profile) -> Result<user::Model> {
+    if find_by_email(db, profile.email.as_str()).await?.is_some() {
+        return Err(AppError::Conflict(format!("A user with the email {} already exists.", profile.email)));
+    }
+    let now = Utc::now();
+    Ok(user::ActiveModel {
+        email: Set(profile.email.as_str().to_owned()),
+        name: Set(profile.name.clone()),
+        department: Set(profile.department.clone()),
+        location: Set(profile.location.clone()),
+        manager_email: Set(profile.manager_email.as_ref().map(|e| e.as_str().to_owned())),
+        role: Set(Role::Employee.as_str().to_owned()),
+        password_hash: Set(None),
+        must_change_password: Set(false),
+        active: Set(true),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?)
+}
+
+/// Writes `profile` over a person's fields; returns the person and the names
+/// of the fields that changed (empty when nothing did).
+pub async fn apply_profile<C: ConnectionTrait>(db: &C, person: user::Model, profile: &Profile) -> Result<(user::Model, Vec<&'static str>)> {
+    let manager = profile.manager_email.as_ref().map(|e| e.as_str().to_owned());
+    let mut changed = vec![];
+    if person.email != profile.email.as_str() {
+        if find_by_email(db, profile.email.as_str()).await?.is_some_and(|other| other.id != person.id) {
+            return Err(AppError::Conflict(format!("A user with the email {} already exists.", profile.email)));
+        }
+        changed.push("email");
+    }
+    if person.name != profile.name {
+        changed.push("name");
+    }
+    if person.department != profile.department {
+        changed.push("department");
+    }
+    if person.location != profile.location {
+        changed.push("location");
+    }
+    if person.manager_email != manager {
+        changed.push("manager");
+    }
+    if changed.is_empty() {
+        return Ok((person, changed));
+    }
+    let mut active: user::ActiveModel = person.into();
+    active.email = Set(profile.email.as_str().to_owned());
+    active.name = Set(profile.name.clone());
+    active.department = Set(profile.department.clone());
+    active.location = Set(profile.location.clone());
+    active.manager_email = Set(manager);
+    active.updated_at = Set(Utc::now());
+    Ok((active.update(db).await?, changed))
+}
