@@ -4,7 +4,7 @@ use std::time::Duration;
 
 use anyhow::Context;
 use migrations::{Migrator, MigratorTrait};
-use sea_orm::{ConnectOptions, Database, DatabaseConnection};
+use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DatabaseTransaction, DbBackend, DbErr, TransactionTrait};
 
 use crate::config::Config;
 
@@ -39,4 +39,17 @@ pub async fn connect_with(config: &Config, max_connections: u32) -> anyhow::Resu
 
 pub async fn migrate(db: &DatabaseConnection) -> anyhow::Result<()> {
     Migrator::up(db, None).await.context("applying database migrations")
+}
+
+/// A transaction that will write. On SQLite it takes the write lock at once:
+/// a transaction that reads first and writes later fails at its first write
+/// (SQLITE_BUSY, which the busy timeout does not wait out) whenever another
+/// connection committed in between, as the outbox does all through a blast.
+pub async fn begin_write(db: &DatabaseConnection) -> Result<DatabaseTransaction, DbErr> {
+    let txn = db.begin().await?;
+    if db.get_database_backend() == DbBackend::Sqlite {
+        // Any UPDATE opens the write transaction, even one that matches no row.
+        txn.execute_unprepared("UPDATE users SET id = id WHERE 0").await?;
+    }
+    Ok(txn)
 }

@@ -79,7 +79,7 @@ pub async fn get_user(State(state): State<AppState>, _client: ScimClient, Path(i
 
 pub async fn create_user(State(state): State<AppState>, _client: ScimClient, Query(query): Query<ListQuery>, body: Bytes) -> ScimResult<Response> {
     let doc = users::KIND.clean_document(&body_object(&body)?)?;
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin_write(&state.db).await?;
     let created = users::save(&txn, &super::base_url(&state), None, doc).await?;
     txn.commit().await?;
     Ok(answer(StatusCode::CREATED, &created, &query))
@@ -94,7 +94,7 @@ pub async fn replace_user(
     body: Bytes,
 ) -> ScimResult<Response> {
     let doc = users::KIND.clean_document(&body_object(&body)?)?;
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin_write(&state.db).await?;
     let existing = users::find(&txn, &id).await?;
     check_if_match(&headers, existing.0.version)?;
     let saved = users::save(&txn, &super::base_url(&state), Some(existing), doc).await?;
@@ -111,7 +111,7 @@ pub async fn patch_user(
     body: Bytes,
 ) -> ScimResult<Response> {
     let body = Value::Object(body_object(&body)?);
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin_write(&state.db).await?;
     let existing = users::find(&txn, &id).await?;
     check_if_match(&headers, existing.0.version)?;
     let doc = users::patched(&existing.0, &body)?;
@@ -121,7 +121,7 @@ pub async fn patch_user(
 }
 
 pub async fn delete_user(State(state): State<AppState>, _client: ScimClient, Path(id): Path<String>, headers: HeaderMap) -> ScimResult<Response> {
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin_write(&state.db).await?;
     let (row, _) = users::find(&txn, &id).await?;
     check_if_match(&headers, row.version)?;
     users::delete(&txn, row).await?;
@@ -136,7 +136,7 @@ pub async fn get_group(State(state): State<AppState>, _client: ScimClient, Path(
 
 pub async fn create_group(State(state): State<AppState>, ScimClient(token): ScimClient, Query(query): Query<ListQuery>, body: Bytes) -> ScimResult<Response> {
     let doc = groups::KIND.clean_document(&body_object(&body)?)?;
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin_write(&state.db).await?;
     let created = groups::save(&txn, &super::base_url(&state), token.created_by, None, doc).await?;
     txn.commit().await?;
     Ok(answer(StatusCode::CREATED, &created, &query))
@@ -151,7 +151,7 @@ pub async fn replace_group(
     body: Bytes,
 ) -> ScimResult<Response> {
     let doc = groups::KIND.clean_document(&body_object(&body)?)?;
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin_write(&state.db).await?;
     let existing = groups::find(&txn, &id).await?;
     check_if_match(&headers, existing.0.version)?;
     let saved = groups::save(&txn, &super::base_url(&state), token.created_by, Some(existing), doc).await?;
@@ -168,7 +168,7 @@ pub async fn patch_group(
     body: Bytes,
 ) -> ScimResult<Response> {
     let body = Value::Object(body_object(&body)?);
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin_write(&state.db).await?;
     let existing = groups::find(&txn, &id).await?;
     check_if_match(&headers, existing.0.version)?;
     let mut doc = groups::document(&txn, &existing.0, &existing.1).await?;
@@ -179,7 +179,7 @@ pub async fn patch_group(
 }
 
 pub async fn delete_group(State(state): State<AppState>, _client: ScimClient, Path(id): Path<String>, headers: HeaderMap) -> ScimResult<Response> {
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin_write(&state.db).await?;
     let (row, list) = groups::find(&txn, &id).await?;
     check_if_match(&headers, row.version)?;
     groups::delete(&txn, row, list).await?;

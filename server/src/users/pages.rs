@@ -155,7 +155,7 @@ pub async fn update_user(
         return Err(AppError::Unprocessable("You cannot change your own role or deactivate yourself.".into()));
     }
     let was_active = target.active;
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin_write(&state.db).await?;
     if let Some(role) = form.role {
         let role: Role = role.parse().map_err(AppError::Unprocessable)?;
         let mut active: user::ActiveModel = target.into();
