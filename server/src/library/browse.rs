@@ -12,7 +12,7 @@ use crate::auth::extract::CurrentUser;
 use crate::auth::{AuthSession, Role};
 use crate::entities::{attachment, collateral};
 use crate::error::{AppError, Result};
-use crate::search::query::{FacetCount, Facets, Hit};
+use crate::search::query::{FacetCount, Facets, Hit, MAX_PAGE, MAX_PER_PAGE};
 use crate::search::{SearchRequest, Sort, Viewer};
 use crate::state::AppState;
 use crate::tracking::events::EventDraft;
@@ -20,9 +20,6 @@ use crate::tracking::Client;
 use crate::web::layout::{render, Layout};
 
 pub const PER_PAGE: usize = 20;
-const MAX_PER_PAGE: usize = 100;
-/// Deeper pages make the engine keep every hit before them: 1000 pages of 100 is far past any reader.
-const MAX_PAGE: usize = 1000;
 
 fn in_range(name: &str, value: usize, max: usize) -> Result<usize> {
     if (1..=max).contains(&value) { Ok(value) } else { Err(AppError::BadRequest(format!("{name} must be from 1 to {max}"))) }

@@ -88,6 +88,11 @@ pub struct SearchResults {
 pub const MAX_QUERY_CHARS: usize = 500;
 const TOP_TAGS: usize = 20;
 
+/// The largest page size a search answers.
+pub const MAX_PER_PAGE: usize = 100;
+/// The deepest page: 1000 pages of 100 is far past any reader.
+pub const MAX_PAGE: usize = 1000;
+
 pub fn run(index: &Index, searcher: &Searcher, fields: &Fields, request: &SearchRequest) -> anyhow::Result<SearchResults> {
     let text_query = text_query(index, searcher, fields, &request.text)?;
     let has_text = text_query.is_some();
@@ -95,9 +100,10 @@ pub fn run(index: &Index, searcher: &Searcher, fields: &Fields, request: &Search
     clauses.extend(filters(fields, request));
     let query = BooleanQuery::new(clauses);
 
-    let per_page = request.per_page.clamp(1, 100);
-    // Callers bound the page (see library::browse); the engine keeps every hit before it.
-    let page = request.page.clamp(1, 1000);
+    let per_page = request.per_page.clamp(1, MAX_PER_PAGE);
+    // Callers refuse pages past these bounds (see library::browse); clamped here
+    // too, since the engine keeps every hit before the page.
+    let page = request.page.clamp(1, MAX_PAGE);
     let offset = (page - 1) * per_page;
     let mut facet_collector = FacetCollector::for_field("facets");
     for root in ["/kind", "/category", "/tag"] {

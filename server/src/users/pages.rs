@@ -147,7 +147,7 @@ pub async fn update_user(
     Path(id): Path<i32>,
     CsrfForm(form): CsrfForm<UpdateUserForm>,
 ) -> Result<Redirect> {
-    use sea_orm::{ActiveModelTrait, EntityTrait, Set, TransactionTrait};
+    use sea_orm::{ActiveModelTrait, EntityTrait, Set};
     use super::leavers;
     use super::provisioning::{Action, Source};
     let target = user::Entity::find_by_id(id).one(&state.db).await?.ok_or(AppError::NotFound)?;
