@@ -8,16 +8,51 @@ use std::process::ExitCode;
 use anyhow::Context;
 use rustix::process::{getrlimit, setrlimit, Resource, Rlimit};
 
-use super::{wire, Job, Reply};
+use super::{wire, Job, Part, Reply, TemplateKey};
 use crate::library::extract;
-use crate::spotlights::render::EmailTemplate;
+use crate::spotlights::render::{EmailTemplate, RenderedEmail};
 
 /// Compiled templates kept between jobs: a blast renders the same one for every recipient.
-const CACHED_TEMPLATES: usize = 8;
+pub const CACHED_TEMPLATES: usize = 8;
 
 #[derive(Default)]
 pub struct TemplateCache {
-    entries: Vec<(Job, EmailTemplate)>,
+    entries: Vec<(TemplateKey, EmailTemplate)>,
+}
+
+enum Missing {
+    /// Named by key only, and not held: the server sends the sources again.
+    Unknown,
+    Invalid(Vec<String>),
+}
+
+impl TemplateCache {
+    fn get(&mut self, part: &Part) -> Result<&EmailTemplate, Missing> {
+        if let Some(index) = self.entries.iter().position(|(key, _)| *key == part.key) {
+            return Ok(&self.entries[index].1);
+        }
+        let Some(sources) = &part.sources else { return Err(Missing::Unknown) };
+        let compiled = if sources.strict {
+            EmailTemplate::compile_strict(&sources.subject, &sources.html, &sources.text)
+        } else {
+            EmailTemplate::compile(&sources.subject, &sources.html, &sources.text)
+        };
+        let template = compiled.map_err(Missing::Invalid)?;
+        // Oldest out first; the server's pool mirrors this order to guess what a child holds.
+        if self.entries.len() >= CACHED_TEMPLATES {
+            self.entries.remove(0);
+        }
+        self.entries.push((part.key, template));
+        Ok(&self.entries.last().expect("just pushed").1)
+    }
+
+    fn render(&mut self, part: &Part, context: &serde_json::Value) -> Result<RenderedEmail, Reply> {
+        match self.get(part) {
+            Ok(template) => template.render(&wire::from_json(context)).map_err(|error| Reply::RenderFailed(vec![error])),
+            Err(Missing::Unknown) => Err(Reply::UnknownTemplate),
+            Err(Missing::Invalid(errors)) => Err(Reply::RenderFailed(errors)),
+        }
+    }
 }
 
 pub fn serve(memory_bytes: u64) -> anyhow::Result<ExitCode> {
@@ -33,7 +68,7 @@ pub fn serve(memory_bytes: u64) -> anyhow::Result<ExitCode> {
     let mut out = io::stdout().lock();
     for line in io::stdin().lock().lines() {
         let job: Job = serde_json::from_str(&line?).context("reading a sandbox job")?;
-        serde_json::to_writer(&mut out, &handle(&job, &mut cache))?;
+        serde_json::to_writer(&mut out, &handle(job, &mut cache))?;
         out.write_all(b"\n")?;
         out.flush()?;
     }
@@ -41,29 +76,26 @@ pub fn serve(memory_bytes: u64) -> anyhow::Result<ExitCode> {
 }
 
 /// Does one job; also what the server runs in-process when it has no sandbox binary.
-pub fn handle(job: &Job, cache: &mut TemplateCache) -> Reply {
+pub fn handle(job: Job, cache: &mut TemplateCache) -> Reply {
     match job {
-        Job::Render { context, .. } => {
-            let index = match cache.entries.iter().position(|(key, _)| same_template(key, job)) {
-                Some(index) => index,
-                None => match compile(job) {
-                    Ok(template) => {
-                        if cache.entries.len() >= CACHED_TEMPLATES {
-                            cache.entries.remove(0);
+        Job::Render { template, personal_subject, mut context } => {
+            if let Some(subject) = personal_subject {
+                match cache.render(&subject, &context) {
+                    Ok(personal) => {
+                        if let Some(announcement) = context.get_mut("announcement").and_then(|a| a.as_object_mut()) {
+                            announcement.insert("subject".into(), serde_json::Value::String(personal.subject));
                         }
-                        cache.entries.push((without_context(job), template));
-                        cache.entries.len() - 1
                     }
-                    Err(errors) => return Reply::RenderFailed(errors),
-                },
-            };
-            match cache.entries[index].1.render(&wire::from_json(context)) {
+                    Err(reply) => return reply,
+                }
+            }
+            match cache.render(&template, &context) {
                 Ok(email) => Reply::Rendered(email),
-                Err(error) => Reply::RenderFailed(vec![error]),
+                Err(reply) => reply,
             }
         }
-        Job::Extract { kind, path } => match std::fs::read(path) {
-            Ok(bytes) => match extract::extract_text(*kind, &bytes) {
+        Job::Extract { kind, path } => match std::fs::read(&path) {
+            Ok(bytes) => match extract::extract_text(kind, &bytes) {
                 Ok(text) => Reply::Extracted(text),
                 Err(reason) => Reply::ExtractFailed(reason),
             },
@@ -72,32 +104,57 @@ pub fn handle(job: &Job, cache: &mut TemplateCache) -> Reply {
     }
 }
 
-fn compile(job: &Job) -> Result<EmailTemplate, Vec<String>> {
-    let Job::Render { subject, html, text, strict, .. } = job else { return Err(vec![]) };
-    if *strict { EmailTemplate::compile_strict(subject, html, text) } else { EmailTemplate::compile(subject, html, text) }
-}
-
-fn without_context(job: &Job) -> Job {
-    match job {
-        Job::Render { subject, html, text, strict, .. } => {
-            Job::Render { subject: subject.clone(), html: html.clone(), text: text.clone(), strict: *strict, context: serde_json::Value::Null }
-        }
-        other => other.clone(),
-    }
-}
-
-fn same_template(cached: &Job, job: &Job) -> bool {
-    match (cached, job) {
-        (Job::Render { subject: a, html: b, text: c, strict: d, .. }, Job::Render { subject: e, html: f, text: g, strict: h, .. }) => {
-            a == e && b == f && c == g && d == h
-        }
-        _ => false,
-    }
-}
-
 /// The process's mapped address space, from /proc/self/statm (pages).
 fn mapped_bytes() -> Option<u64> {
     let statm = std::fs::read_to_string("/proc/self/statm").ok()?;
     let pages: u64 = statm.split_whitespace().next()?.parse().ok()?;
     Some(pages * 4096)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sandbox::Template;
+    use serde_json::json;
+
+    fn render(template: &Template, with_sources: bool, cache: &mut TemplateCache) -> Reply {
+        let context = json!({ "recipient": { "first_name": "Emma" }, "announcement": { "title": "T", "subject": "Dental" } });
+        handle(Job::Render { template: template.part(!with_sources), personal_subject: None, context }, cache)
+    }
+
+    #[test]
+    fn a_template_is_sent_once_and_then_named_by_its_key() {
+        let template = Template::new("{{ announcement.subject }}", "<p>Hi {{ recipient.first_name }}</p>", "Hi", false);
+        let mut cache = TemplateCache::default();
+        assert!(matches!(render(&template, false, &mut cache), Reply::UnknownTemplate));
+        assert!(matches!(render(&template, true, &mut cache), Reply::Rendered(ref email) if email.subject == "Dental"));
+        assert!(matches!(render(&template, false, &mut cache), Reply::Rendered(ref email) if email.html == "<p>Hi Emma</p>"));
+    }
+
+    #[test]
+    fn the_oldest_template_is_let_go_first() {
+        let mut cache = TemplateCache::default();
+        let templates: Vec<_> = (0..=CACHED_TEMPLATES).map(|n| Template::new(&format!("s{n}"), "h", "t", false)).collect();
+        for template in &templates {
+            assert!(matches!(render(template, true, &mut cache), Reply::Rendered(_)));
+        }
+        assert!(matches!(render(&templates[0], false, &mut cache), Reply::UnknownTemplate));
+        assert!(matches!(render(&templates[CACHED_TEMPLATES], false, &mut cache), Reply::Rendered(_)));
+    }
+
+    #[test]
+    fn a_personal_subject_is_rendered_first_and_given_to_the_template() {
+        let subject = Template::subject("News for {{ recipient.first_name }}");
+        let template = Template::new("[HR] {{ announcement.subject }}", "<h1>{{ announcement.subject }}</h1>", "{{ announcement.title }}", false);
+        let context = json!({ "recipient": { "first_name": "<Emma>" }, "announcement": { "title": "T", "subject": "unused" } });
+        let job = Job::Render { template: template.part(false), personal_subject: Some(subject.part(false)), context };
+        match handle(job, &mut TemplateCache::default()) {
+            Reply::Rendered(email) => {
+                assert_eq!(email.subject, "[HR] News for <Emma>");
+                assert_eq!(email.html, "<h1>News for &lt;Emma&gt;</h1>");
+                assert_eq!(email.text, "T");
+            }
+            other => panic!("not rendered: {other:?}"),
+        }
+    }
 }

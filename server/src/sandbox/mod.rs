@@ -12,6 +12,7 @@
 
 pub mod child;
 mod pool;
+mod template;
 pub mod wire;
 
 use std::path::PathBuf;
@@ -23,6 +24,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::library::extract::FileKind;
 use crate::spotlights::render::RenderedEmail;
+pub use template::{Part, Sources, Template, TemplateKey};
 
 /// The address space a sandbox child may add to what it maps at start.
 pub const DEFAULT_MEMORY_MB: u64 = 512;
@@ -31,9 +33,13 @@ const RENDER_TIMEOUT: Duration = Duration::from_secs(10);
 /// The longest one file's text extraction may take.
 const EXTRACT_TIMEOUT: Duration = Duration::from_secs(30);
 
+/// One job as a child reads it.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub enum Job {
-    Render { subject: String, html: String, text: String, strict: bool, context: serde_json::Value },
+    /// `personal_subject`, when there is one, is rendered first and its subject
+    /// given to the template as `announcement.subject` (an announcement's own
+    /// subject may use the template's placeholders): one exchange per email.
+    Render { template: Part, personal_subject: Option<Part>, context: serde_json::Value },
     Extract { kind: FileKind, path: PathBuf },
 }
 
@@ -43,6 +49,37 @@ pub enum Reply {
     RenderFailed(Vec<String>),
     Extracted(String),
     ExtractFailed(String),
+    /// The job named a template by key that this child does not hold (any more): send its sources.
+    UnknownTemplate,
+}
+
+/// A job before it is written for one child: templates go by key to a child
+/// that already has them.
+#[derive(Clone, Debug)]
+pub enum Work {
+    Render { template: Template, personal_subject: Option<Template>, context: serde_json::Value },
+    Extract { kind: FileKind, path: PathBuf },
+}
+
+impl Work {
+    pub fn job(&self, child_knows: impl Fn(TemplateKey) -> bool) -> Job {
+        match self {
+            Work::Render { template, personal_subject, context } => Job::Render {
+                template: template.part(child_knows(template.key())),
+                personal_subject: personal_subject.as_ref().map(|subject| subject.part(child_knows(subject.key()))),
+                context: context.clone(),
+            },
+            Work::Extract { kind, path } => Job::Extract { kind: *kind, path: path.clone() },
+        }
+    }
+
+    pub fn templates(&self) -> impl Iterator<Item = TemplateKey> + '_ {
+        let (first, second) = match self {
+            Work::Render { template, personal_subject, .. } => (Some(template), personal_subject.as_ref()),
+            Work::Extract { .. } => (None, None),
+        };
+        first.into_iter().chain(second).map(Template::key)
+    }
 }
 
 fn sandbox() -> &'static pool::Pool {
@@ -56,11 +93,19 @@ pub fn memory_bytes() -> u64 {
     mb * 1024 * 1024
 }
 
-/// Renders an email template's three parts with `context`; `strict` fails on
-/// unknown variables. Errors are sentences for HR.
-pub async fn render(subject: &str, html: &str, text: &str, strict: bool, context: &Value) -> Result<RenderedEmail, Vec<String>> {
-    let job = Job::Render { subject: subject.into(), html: html.into(), text: text.into(), strict, context: wire::to_json(context) };
-    match sandbox().run(job, RENDER_TIMEOUT).await {
+/// Renders an email template's three parts with `context`. Errors are sentences for HR.
+pub async fn render(template: &Template, context: &Value) -> Result<RenderedEmail, Vec<String>> {
+    run_render(Work::Render { template: template.clone(), personal_subject: None, context: wire::to_json(context) }).await
+}
+
+/// Renders `personal_subject` with `context`, then `template` with that subject as `announcement.subject`.
+pub async fn render_with_subject(personal_subject: &Template, template: &Template, context: &Value) -> Result<RenderedEmail, Vec<String>> {
+    let work = Work::Render { template: template.clone(), personal_subject: Some(personal_subject.clone()), context: wire::to_json(context) };
+    run_render(work).await
+}
+
+async fn run_render(work: Work) -> Result<RenderedEmail, Vec<String>> {
+    match sandbox().run(work, RENDER_TIMEOUT).await {
         Ok(Reply::Rendered(email)) => Ok(email),
         Ok(Reply::RenderFailed(errors)) => Err(errors),
         Ok(_) => Err(vec!["The template could not be rendered.".into()]),
@@ -70,7 +115,7 @@ pub async fn render(subject: &str, html: &str, text: &str, strict: bool, context
 
 /// The text of a stored file for the search index, or why there is none.
 pub async fn extract_text(kind: FileKind, path: PathBuf) -> Result<String, String> {
-    match sandbox().run(Job::Extract { kind, path }, EXTRACT_TIMEOUT).await {
+    match sandbox().run(Work::Extract { kind, path }, EXTRACT_TIMEOUT).await {
         Ok(Reply::Extracted(text)) => Ok(text),
         Ok(Reply::ExtractFailed(reason)) => Err(reason),
         Ok(_) => Err("The text could not be read.".into()),

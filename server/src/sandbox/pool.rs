@@ -8,7 +8,7 @@ use std::sync::atomic::{AtomicI32, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use super::{child, Job, Reply};
+use super::{child, Reply, TemplateKey, Work};
 
 /// Children at once: renders of a blast run on several senders.
 const CHILDREN: usize = 4;
@@ -36,6 +36,23 @@ struct Worker {
     process: Child,
     stdin: ChildStdin,
     stdout: BufReader<ChildStdout>,
+    /// The templates this child was sent, oldest first, as its cache keeps them.
+    sent: Vec<TemplateKey>,
+}
+
+impl Worker {
+    fn knows(&self, key: TemplateKey) -> bool {
+        self.sent.contains(&key)
+    }
+
+    fn remember(&mut self, key: TemplateKey) {
+        if !self.knows(key) {
+            if self.sent.len() >= child::CACHED_TEMPLATES {
+                self.sent.remove(0);
+            }
+            self.sent.push(key);
+        }
+    }
 }
 
 impl Pool {
@@ -49,15 +66,14 @@ impl Pool {
         Pool { program, slots, next: AtomicUsize::new(0) }
     }
 
-    pub async fn run(&self, job: Job, timeout: Duration) -> Result<Reply, String> {
+    pub async fn run(&self, work: Work, timeout: Duration) -> Result<Reply, String> {
         let Some(program) = self.program.clone() else {
-            let done = tokio::task::spawn_blocking(move || child::handle(&job, &mut child::TemplateCache::default()));
+            let done = tokio::task::spawn_blocking(move || child::handle(work.job(|_| false), &mut child::TemplateCache::default()));
             return done.await.map_err(|_| "it failed".to_owned());
         };
-        let line = serde_json::to_vec(&job).map_err(|err| err.to_string())?;
         let slot = self.slots[self.next.fetch_add(1, Ordering::Relaxed) % self.slots.len()].clone();
         let working = slot.clone();
-        let exchange = tokio::task::spawn_blocking(move || working.exchange(&program, &line));
+        let exchange = tokio::task::spawn_blocking(move || working.exchange(&program, &work));
         match tokio::time::timeout(timeout, exchange).await {
             Ok(Ok(outcome)) => outcome,
             Ok(Err(_)) => Err("it failed".to_owned()),
@@ -76,14 +92,23 @@ impl Pool {
 
 impl Slot {
     /// Runs one job on this slot's child (started if needed), on a blocking thread.
-    fn exchange(&self, program: &Path, line: &[u8]) -> Result<Reply, String> {
+    fn exchange(&self, program: &Path, work: &Work) -> Result<Reply, String> {
         let mut held = self.worker.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         let mut worker = match held.take() {
             Some(worker) => worker,
             None => spawn(program).map_err(|err| format!("the sandbox could not start ({err})"))?,
         };
         self.busy_pid.store(worker.process.id() as i32, Ordering::Release);
-        let reply = talk(&mut worker, line);
+        let mut reply = talk(&mut worker, work, false);
+        if matches!(reply, Some(Reply::UnknownTemplate)) {
+            // The child let a template go that we thought it held: send everything.
+            reply = talk(&mut worker, work, true);
+        }
+        if reply.is_some() {
+            for key in work.templates() {
+                worker.remember(key);
+            }
+        }
         self.busy_pid.store(0, Ordering::Release);
         match reply {
             Some(reply) => {
@@ -100,10 +125,12 @@ impl Slot {
     }
 }
 
-/// Sends one job and reads its one-line reply; `None` when the child is gone
-/// or says more than a reply may be.
-fn talk(worker: &mut Worker, line: &[u8]) -> Option<Reply> {
-    worker.stdin.write_all(line).ok()?;
+/// Sends one job (templates by key where the child has them, unless `in_full`)
+/// and reads its one-line reply; `None` when the child is gone or says more
+/// than a reply may be.
+fn talk(worker: &mut Worker, work: &Work, in_full: bool) -> Option<Reply> {
+    let line = serde_json::to_vec(&work.job(|key| !in_full && worker.knows(key))).ok()?;
+    worker.stdin.write_all(&line).ok()?;
     worker.stdin.write_all(b"\n").ok()?;
     worker.stdin.flush().ok()?;
     let mut reply = Vec::new();
@@ -127,7 +154,7 @@ fn spawn(program: &Path) -> std::io::Result<Worker> {
     let (Some(stdin), Some(stdout)) = (process.stdin.take(), process.stdout.take()) else {
         return Err(std::io::Error::other("the sandbox's pipes were not opened"));
     };
-    Ok(Worker { process, stdin, stdout: BufReader::new(stdout) })
+    Ok(Worker { process, stdin, stdout: BufReader::new(stdout), sent: Vec::new() })
 }
 
 /// `HERALD_SANDBOX_BIN`, else this program when it is `herald`, else a

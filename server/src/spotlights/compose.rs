@@ -81,9 +81,9 @@ pub struct Composer {
     pub items: Vec<FeaturedItem>,
     pub sender: user::Model,
     /// The template's parts, checked to compile; rendered in the sandbox.
-    template: spotlight_template::Model,
-    /// Whether the announcement's own subject has placeholders to fill in.
-    subject_has_placeholders: bool,
+    template: sandbox::Template,
+    /// The announcement's own subject, when it has placeholders to fill in.
+    personal_subject: Option<sandbox::Template>,
     pub organisation: String,
     message_html: String,
     slugs: HashMap<i32, String>,
@@ -99,11 +99,11 @@ impl Composer {
         let slugs = items.iter().map(|item| (item.collateral_id, item.slug.clone())).collect();
         Ok(Composer {
             message_html: markdown::render(&autolink(&announcement.message)),
-            subject_has_placeholders: announcement.subject.contains("{{"),
+            personal_subject: announcement.subject.contains("{{").then(|| sandbox::Template::subject(&announcement.subject)),
             announcement,
             items,
             sender,
-            template,
+            template: sandbox::Template::new(&template.subject, &template.html_body, &template.text_body, false),
             organisation: organisation.to_owned(),
             slugs,
         })
@@ -152,15 +152,13 @@ impl Composer {
         self.render_context(self.context(recipient, links))
     }
 
-    async fn render_context(&self, mut context: Value) -> Result<RenderedEmail> {
+    async fn render_context(&self, context: Value) -> Result<RenderedEmail> {
         let cannot = |errors: Vec<String>| AppError::Unprocessable(format!("The email could not be written: {}", errors.join("; ")));
-        // The announcement's own subject may use the same placeholders as the template.
-        if self.subject_has_placeholders {
-            let personal = sandbox::render(&self.announcement.subject, "", "", false, &context).await.map_err(cannot)?;
-            context = context! { announcement => context! { title => &self.announcement.title, subject => personal.subject }, ..context };
-        }
-        let template = &self.template;
-        sandbox::render(&template.subject, &template.html_body, &template.text_body, false, &context).await.map_err(cannot)
+        let rendered = match &self.personal_subject {
+            Some(subject) => sandbox::render_with_subject(subject, &self.template, &context).await,
+            None => sandbox::render(&self.template, &context).await,
+        };
+        rendered.map_err(cannot)
     }
 }
 

@@ -31,7 +31,7 @@ pub async fn parse(db: &DatabaseConnection, raw: RawAnnouncement) -> Result<Anno
     let mut errors = check_text(&raw.title, &raw.subject, &raw.message);
     if errors.is_empty() && raw.subject.contains("{{") {
         // Rendered for every recipient at delivery: one too large to render is refused now.
-        if let Err(found) = crate::sandbox::render(&raw.subject, "", "", false, &templates::sample_context()).await {
+        if let Err(found) = crate::sandbox::render(&crate::sandbox::Template::subject(&raw.subject), &templates::sample_context()).await {
             errors.extend(found.into_iter().map(|error| format!("The subject cannot be used: {error}")));
         }
     }

@@ -93,7 +93,7 @@ pub async fn update(user: Require<HrStaff>, State(state): State<AppState>, Path(
 pub async fn preview(_user: Require<HrStaff>, State(state): State<AppState>, Path(id): Path<i32>) -> Result<Response> {
     let model = templates::find(&state.db, id).await?;
     EmailTemplate::compile(&model.subject, &model.html_body, &model.text_body).map_err(|errors| AppError::Unprocessable(errors.join("; ")))?;
-    let email = crate::sandbox::render(&model.subject, &model.html_body, &model.text_body, false, &templates::sample_context())
+    let email = crate::sandbox::render(&crate::sandbox::Template::new(&model.subject, &model.html_body, &model.text_body, false), &templates::sample_context())
         .await
         .map_err(|errors| AppError::Unprocessable(errors.join("; ")))?;
     let mut response = Html(email.html).into_response();

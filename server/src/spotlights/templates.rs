@@ -133,7 +133,7 @@ impl TemplateForm {
             match EmailTemplate::compile(&self.subject, &self.html_body, &self.text_body) {
                 Err(found) => errors.extend(found),
                 Ok(_) => {
-                    let rendered = crate::sandbox::render(&self.subject, &self.html_body, &self.text_body, true, &sample_context()).await;
+                    let rendered = crate::sandbox::render(&crate::sandbox::Template::new(&self.subject, &self.html_body, &self.text_body, true), &sample_context()).await;
                     errors.extend(rendered.err().unwrap_or_default());
                 }
             }
