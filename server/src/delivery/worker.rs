@@ -112,7 +112,7 @@ impl OutboxWorker {
         for _ in 0..worker.config.mail.concurrency {
             tokio::spawn(worker.clone().run_sender(stop.clone()));
         }
-        tokio::spawn(super::scheduler::run(worker.db.clone(), worker.host.clone(), worker.wake.clone(), stop));
+        tokio::spawn(super::scheduler::run(worker.db.clone(), worker.host.clone(), worker.config.clock.clone(), worker.wake.clone(), stop));
     }
 
     async fn run_sender(self: Arc<Self>, mut stop: watch::Receiver<bool>) {
