@@ -28,6 +28,7 @@ mod import;
 mod inbox;
 mod reading;
 mod roles;
+mod safe_sending;
 mod scim;
 mod scim_compliance;
 mod library;
