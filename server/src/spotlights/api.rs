@@ -149,13 +149,22 @@ pub async fn get(_user: Require<HrStaff>, State(state): State<AppState>, Path(id
     Ok(Json(view(&state, model).await?))
 }
 
+#[derive(Debug, Default, Deserialize, ToSchema)]
+pub struct SendBody {
+    /// When each recipient gets it; absent: as soon as possible.
+    #[serde(default)]
+    pub window: Option<super::window::SendWindow>,
+}
+
 /// Queues the announcement for every recipient at once (no undo window: a
 /// script has decided); delivery goes on in the background. One that needs
 /// approval and has none answers 409.
-#[utoipa::path(post, path = "/api/v1/announcements/{id}/send", tag = "spotlights", params(("id" = i32, Path)),
+#[utoipa::path(post, path = "/api/v1/announcements/{id}/send", tag = "spotlights", params(("id" = i32, Path)), request_body = Option<SendBody>,
     responses((status = 202, description = "queued"), (status = 401), (status = 403), (status = 404), (status = 409), (status = 422)),
     security(("bearer" = [])))]
-pub async fn send(user: Require<HrStaff>, State(state): State<AppState>, Path(id): Path<i32>) -> Result<(StatusCode, Json<serde_json::Value>)> {
+pub async fn send(user: Require<HrStaff>, State(state): State<AppState>, Path(id): Path<i32>, body: Option<Json<SendBody>>) -> Result<(StatusCode, Json<serde_json::Value>)> {
+    let window = body.and_then(|Json(body)| body.window);
+    service::set_window(&state.db, id, window.as_ref()).await?;
     let report = sending::start_sending_as(&state.db, id, state.config.host(), Some(user.user().user.id)).await?;
     state.mailer.wake();
     let body = json!({ "id": id, "status": "sending", "recipients": report.recipients, "skipped": report.skipped });

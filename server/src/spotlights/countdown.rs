@@ -11,6 +11,7 @@ use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Transac
 use super::audit::{self, AuditAction};
 use super::model::Status;
 use super::service::{audience_of, find};
+use super::window::SendWindow;
 use super::{audience, review, sending};
 use crate::entities::announcement;
 use crate::error::{AppError, Result};
@@ -23,9 +24,20 @@ pub enum Started {
     Countdown(DateTime<Utc>),
 }
 
+/// Who pressed "Send", when by the clock, and what they chose.
+pub struct Press<'a> {
+    pub by: i32,
+    pub now: DateTime<Utc>,
+    /// The number of recipients typed back, if asked.
+    pub typed: Option<u64>,
+    /// When each recipient gets it; `None`: as soon as it starts.
+    pub window: Option<&'a SendWindow>,
+}
+
 /// The guards before the window: approval, and above `confirm_over`
-/// recipients the number typed back. `now` is the clock's.
-pub async fn press_send(db: &DatabaseConnection, id: i32, by: i32, now: DateTime<Utc>, rules: &SendGuards, typed: Option<u64>, host: &str) -> Result<Started> {
+/// recipients the number typed back; then the undo window.
+pub async fn press_send(db: &DatabaseConnection, id: i32, press: Press<'_>, rules: &SendGuards, host: &str) -> Result<Started> {
+    let Press { by, now, typed, window } = press;
     let model = find(db, id).await?;
     if !Status::parse(&model.status).is_editable() {
         return Err(AppError::Conflict(format!("This announcement is {}; only a draft or scheduled one can be sent.", model.status)));
@@ -37,6 +49,7 @@ pub async fn press_send(db: &DatabaseConnection, id: i32, by: i32, now: DateTime
             "This spotlight goes to {count} people. Type the number of recipients ({count}) to confirm you mean to send it to all of them."
         )));
     }
+    super::service::set_window(db, id, window).await?;
     if rules.undo_seconds == 0 {
         sending::start_sending_as(db, id, host, Some(by)).await?;
         return Ok(Started::Sending);

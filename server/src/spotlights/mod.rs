@@ -11,6 +11,8 @@ pub mod countdown;
 pub mod demo;
 mod form;
 pub mod links;
+pub mod locations;
+mod location_pages;
 pub mod lists;
 pub mod model;
 pub mod page;
@@ -27,6 +29,7 @@ pub mod service;
 pub mod status;
 mod template_pages;
 pub mod templates;
+pub mod window;
 mod list_pages;
 
 use axum::routing::{get, post};
@@ -52,6 +55,7 @@ pub fn router() -> Router<AppState> {
         .route("/spotlights/{id}/review", get(review_pages::review))
         .route("/spotlights/{id}/audit.csv", get(review_pages::audit_csv))
         .route("/spotlights/settings", get(review_pages::settings).post(review_pages::save_settings))
+        .route("/spotlights/locations", get(location_pages::index).post(location_pages::save))
         .route("/spotlights/{id}/schedule", post(pages::schedule))
         .route("/spotlights/{id}/state", post(pages::change_state))
         .route("/spotlights/{id}/progress", get(pages::progress))

@@ -227,6 +227,10 @@ struct ShowPage {
     individual: bool,
     /// Approval, the undo window and the audit trail.
     safety: super::review_pages::SafetyPanel,
+    /// Messages held for their recipients' sending window.
+    waiting: Vec<status::Waiting>,
+    /// The sending window chosen, described.
+    window: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -274,6 +278,8 @@ pub async fn show(user: Require<HrStaff>, State(state): State<AppState>, Path(id
         flash,
         individual,
         safety: super::review_pages::panel(&state, &model, user.user()).await?,
+        waiting: status::waiting(&state.db, id, state.config.clock.now()).await?,
+        window: service::window_of(&model)?.map(|w| w.describe()),
         model,
     })
 }
@@ -282,7 +288,8 @@ pub async fn show(user: Require<HrStaff>, State(state): State<AppState>, Path(id
 pub async fn progress(_user: Require<HrStaff>, State(state): State<AppState>, Path(id): Path<i32>) -> Result<Json<serde_json::Value>> {
     let model = service::find(&state.db, id).await?;
     let delivery = status::delivery(&state.db, id).await?;
-    Ok(Json(serde_json::json!({ "status": model.status, "delivery": delivery, "percent": delivery.percent_done() })))
+    let waiting = status::waiting(&state.db, id, state.config.clock.now()).await?;
+    Ok(Json(serde_json::json!({ "status": model.status, "delivery": delivery, "percent": delivery.percent_done(), "waiting": waiting })))
 }
 
 #[derive(Debug, Deserialize)]

@@ -6,7 +6,7 @@
 
 use axum::extract::{Path, Query, State};
 use axum::response::{Html, Redirect, Response};
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDateTime, Utc};
 use serde::Deserialize;
 
 use super::approval::{self, ApprovalRule, Approvers};
@@ -16,6 +16,7 @@ use super::compose::FeaturedItem;
 use super::model::Status;
 use super::review::{self, Review};
 use super::service::{self, audience_of};
+use super::window::SendWindow;
 use super::{countdown, lists};
 use crate::auth::extract::{HrLead, HrStaff, Require};
 use crate::auth::{AuthSession, CsrfForm, EmptyForm};
@@ -82,13 +83,33 @@ pub struct SendForm {
     /// The number of recipients, typed back (required above `confirm_over`).
     #[serde(default)]
     confirm_recipients: String,
+    /// `now`, `local` (at `local_at` in each recipient's time zone) or `hours` (their working hours).
+    #[serde(default)]
+    when: String,
+    /// `YYYY-MM-DDTHH:MM`, a wall-clock time.
+    #[serde(default)]
+    local_at: String,
+}
+
+impl SendForm {
+    fn window(&self) -> Result<Option<SendWindow>> {
+        match self.when.as_str() {
+            "" | "now" => Ok(None),
+            "hours" => Ok(Some(SendWindow::WorkingHours)),
+            "local" => NaiveDateTime::parse_from_str(self.local_at.trim(), "%Y-%m-%dT%H:%M")
+                .map(|at| Some(SendWindow::LocalTime { at }))
+                .map_err(|_| AppError::Unprocessable("Give the local time as a date and time, for example 2026-12-07 09:00.".into())),
+            other => Err(AppError::BadRequest(format!("Unknown sending choice {other:?}."))),
+        }
+    }
 }
 
 /// "Send": the approval check, the typed count, then the undo window.
 pub async fn send(user: Require<HrStaff>, State(state): State<AppState>, Path(id): Path<i32>, CsrfForm(form): CsrfForm<SendForm>) -> Result<Redirect> {
     let typed = form.confirm_recipients.trim().replace([',', ' '], "").parse().ok();
-    let now = state.config.clock.now();
-    countdown::press_send(&state.db, id, user.user().user.id, now, &state.config.sending.guards, typed, state.config.host()).await?;
+    let window = form.window()?;
+    let press = countdown::Press { by: user.user().user.id, now: state.config.clock.now(), typed, window: window.as_ref() };
+    countdown::press_send(&state.db, id, press, &state.config.sending.guards, state.config.host()).await?;
     state.mailer.wake();
     Ok(Redirect::to(&format!("/spotlights/{id}")))
 }

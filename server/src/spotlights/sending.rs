@@ -12,6 +12,7 @@ use utoipa::ToSchema;
 use super::audience::{self, Skipped};
 use super::audit::{self, AuditAction};
 use super::review;
+use super::window::{opens_at, SendWindow};
 use super::links::{item_key, LinkTable, SPOTLIGHT};
 use super::model::Status;
 use super::service::{audience_of, find, item_ids, pin_items, transition};
@@ -64,7 +65,8 @@ pub async fn start_sending_as(db: &DatabaseConnection, id: i32, host: &str, send
     table.ensure(&txn, &targets).await?;
 
     insert_recipients(&txn, id, &resolved.recipients, &resolved.skipped).await?;
-    queue_messages(&txn, id, host).await?;
+    let window = super::service::window_of(&model)?;
+    queue_messages(&txn, id, host, window.as_ref()).await?;
     announcement::Entity::update_many()
         .col_expr(announcement::Column::StartedAt, Expr::value(Utc::now()))
         .col_expr(announcement::Column::CountdownUntil, Expr::value(Option::<chrono::DateTime<Utc>>::None))
@@ -119,13 +121,18 @@ async fn insert_recipients(db: &impl ConnectionTrait, id: i32, people: &[crate::
     Ok(())
 }
 
-async fn queue_messages(db: &impl ConnectionTrait, id: i32, host: &str) -> Result<()> {
+/// One message per recipient, each due when its recipient's window opens.
+async fn queue_messages(db: &impl ConnectionTrait, id: i32, host: &str, window: Option<&SendWindow>) -> Result<()> {
     let recipients = recipient::Entity::find()
         .filter(recipient::Column::AnnouncementId.eq(id))
         .filter(recipient::Column::SkipReason.is_null())
         .all(db)
         .await?;
     let now = Utc::now();
+    let hours = match window {
+        Some(_) => super::locations::all(db).await?,
+        None => Default::default(),
+    };
     let rows: Vec<_> = recipients
         .iter()
         .map(|r| outbox::ActiveModel {
@@ -139,7 +146,7 @@ async fn queue_messages(db: &impl ConnectionTrait, id: i32, host: &str) -> Resul
             html_body: Set(String::new()),
             status: Set("queued".into()),
             attempts: Set(0),
-            next_attempt_at: Set(now),
+            next_attempt_at: Set(window.map_or(now, |w| opens_at(w, &super::locations::of(&hours, &r.location), now))),
             message_id: Set(format!("<herald.a{id}.r{}.{}@{host}>", r.id, crate::auth::password::random_secret(6).to_lowercase())),
             created_at: Set(now),
             ..Default::default()

@@ -96,6 +96,26 @@ pub fn audience_of(model: &announcement::Model) -> Audience {
     serde_json::from_str(&model.audience).unwrap_or_default()
 }
 
+/// The sending window chosen with "Send"; `None`: at once. A stored value that cannot be read is an error.
+pub fn window_of(model: &announcement::Model) -> Result<Option<super::window::SendWindow>> {
+    match &model.send_window {
+        None => Ok(None),
+        Some(raw) => Ok(Some(serde_json::from_str(raw).map_err(|err| anyhow::anyhow!("stored sending window is unreadable: {err}"))?)),
+    }
+}
+
+/// Chooses when recipients get it (before it starts).
+pub async fn set_window(db: &impl ConnectionTrait, id: i32, window: Option<&super::window::SendWindow>) -> Result<()> {
+    let value = window.map(serde_json::to_string).transpose().map_err(anyhow::Error::from)?;
+    announcement::Entity::update_many()
+        .col_expr(announcement::Column::SendWindow, Expr::value(value))
+        .filter(announcement::Column::Id.eq(id))
+        .filter(announcement::Column::Status.is_in([Status::Draft.as_str(), Status::Scheduled.as_str()]))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
 pub async fn item_ids(db: &impl ConnectionTrait, announcement_id: i32) -> Result<Vec<i32>> {
     Ok(announcement_item::Entity::find()
         .filter(announcement_item::Column::AnnouncementId.eq(announcement_id))
