@@ -83,6 +83,8 @@ fn page_routes(target_user: i32) -> Vec<Case> {
         case(Method::GET, "/spotlights/1/review", staff, Body::Empty),
         case(Method::GET, "/spotlights/1/audit.csv", staff, Body::Empty),
         case(Method::GET, "/spotlights/settings", staff, Body::Empty),
+        case(Method::GET, "/spotlights/locations", staff, Body::Empty),
+        case(Method::POST, "/spotlights/locations", AtLeast(Role::HrLead), Body::Form(vec![("location", "Nowhere".into()), ("time_zone", "UTC".into()), ("start", "09:00".into()), ("end", "17:00".into()), ("days", "Mon".into())])),
         case(Method::POST, "/spotlights/settings", AtLeast(Role::HrLead), Body::Form(vec![("rule", "never".into()), ("approvers", "hr_leads".into())])),
         case(Method::GET, "/spotlights/templates", staff, Body::Empty),
         case(Method::GET, "/spotlights/templates/new", staff, Body::Empty),

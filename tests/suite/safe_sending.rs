@@ -243,3 +243,94 @@ async fn hr_leads_choose_the_rule_on_the_settings_page_unless_the_configuration_
     let refused = locked.post_form(&lead, "/spotlights/settings", &[("csrf", &csrf), ("rule", "never")]).await;
     assert_eq!(refused.status(), 409);
 }
+
+async fn move_to(app: &TestApp, prefix: &str, location: &str) {
+    use sea_orm::sea_query::Expr;
+    herald::entities::user::Entity::update_many()
+        .col_expr(herald::entities::user::Column::Location, Expr::value(location))
+        .filter(herald::entities::user::Column::Email.starts_with(prefix))
+        .exec(&app.state.db)
+        .await
+        .unwrap();
+}
+
+fn received(sink: &SmtpSink, emails: &[String]) -> usize {
+    let counts = per_recipient(sink);
+    emails.iter().filter(|e| counts.contains_key(*e)).count()
+}
+
+#[tokio::test]
+async fn working_hours_hold_each_message_until_the_recipients_day_starts_by_the_test_clock() {
+    let sink = SmtpSink::start();
+    let app = TestApp::spawn_with(mail_via(&sink, 100)).await;
+    let lisbon = people(&app, "lis", 2, "Hours").await;
+    let tokyo = people(&app, "tok", 2, "Hours").await;
+    move_to(&app, "tok", "Tokyo").await;
+    let lead = app.signed_in(Role::HrLead).await;
+    // Lisbon works around the clock; Tokyo's hour starts three hours from now, Tokyo time.
+    let tokyo_now = chrono::Utc::now() + chrono::Duration::hours(9);
+    let start = (chrono::Timelike::hour(&tokyo_now) as i32 * 60 + chrono::Timelike::minute(&tokyo_now) as i32 + 180) % 1440;
+    let hhmm = |m: i32| format!("{:02}:{:02}", m / 60, m % 60);
+    let every_day = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"].map(|d| ("days", d));
+    let mut fields = vec![("location", "Lisbon"), ("time_zone", "Europe/Lisbon"), ("start", "00:00"), ("end", "23:59")];
+    fields.extend(every_day);
+    assert_eq!(post_page(&app, &lead, "/spotlights/locations", "/spotlights/locations", &fields).await.status(), 303);
+    let (from, to) = (hhmm(start), hhmm((start + 60) % 1440));
+    let mut fields = vec![("location", "Tokyo"), ("time_zone", "Asia/Tokyo"), ("start", from.as_str()), ("end", to.as_str())];
+    fields.extend(every_day);
+    assert_eq!(post_page(&app, &lead, "/spotlights/locations", "/spotlights/locations", &fields).await.status(), 303);
+    let bad = post_page(&app, &lead, "/spotlights/locations", "/spotlights/locations", &[("location", "Tokyo"), ("time_zone", "Mars/Base"), ("start", "09:00"), ("end", "17:00"), ("days", "Mon")]).await;
+    assert_eq!(bad.status(), 422);
+    assert!(bad.text().await.unwrap().contains("not a time zone"));
+
+    let api = Api::new(&app).await;
+    let id = draft(&api, "Hours").await;
+    let (status, body) = api.post(&format!("/announcements/{id}/send"), json!({"window": {"kind": "working_hours"}})).await;
+    assert_eq!(status, 202, "{body}");
+    eventually("Lisbon's messages, at once", || async { (received(&sink, &lisbon) == 2).then_some(()) }).await;
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    assert_eq!(received(&sink, &tokyo), 0, "Tokyo is not at work yet");
+    let hr = app.signed_in(Role::HrStaff).await;
+    let progress: Value = app.get(&hr, &format!("/spotlights/{id}/progress")).await.json().await.unwrap();
+    assert_eq!(progress["waiting"][0]["location"], "Tokyo", "{progress}");
+    assert_eq!(progress["waiting"][0]["messages"], 2, "{progress}");
+    let page = app.get(&hr, &format!("/spotlights/{id}")).await.text().await.unwrap();
+    assert!(page.contains("id=\"waiting\"") && page.contains("id=\"send-window\"") && page.contains("working hours."));
+
+    app.state.config.clock.advance(chrono::Duration::minutes(181));
+    api.wait_for(id, "sent", 30).await;
+    let counts = per_recipient(&sink);
+    assert!(lisbon.iter().chain(&tokyo).all(|e| counts.get(e) == Some(&1)), "{counts:?}");
+}
+
+#[tokio::test]
+async fn a_local_time_reaches_each_zone_at_its_own_wall_clock_time() {
+    let sink = SmtpSink::start();
+    let app = TestApp::spawn_with(mail_via(&sink, 100)).await;
+    let utc = people(&app, "utc", 1, "Local").await;
+    let east = people(&app, "east", 1, "Local").await;
+    let west = people(&app, "west", 1, "Local").await;
+    move_to(&app, "utc", "London office").await;
+    move_to(&app, "east", "Tokyo").await;
+    move_to(&app, "west", "New York").await;
+    for (location, zone) in [("London office", "UTC"), ("Tokyo", "Asia/Tokyo"), ("New York", "America/New_York")] {
+        herald::spotlights::locations::set(&app.state.db, location, &herald::spotlights::window::Hours::parse(zone, 540, 1020, "1111100").unwrap()).await.unwrap();
+    }
+    let api = Api::new(&app).await;
+    let id = draft(&api, "Local").await;
+    // Two hours from now in UTC: long past in Tokyo, five hours later still in New York.
+    let at = (chrono::Utc::now() + chrono::Duration::hours(2)).naive_utc().format("%Y-%m-%dT%H:%M:%S").to_string();
+    let (status, body) = api.post(&format!("/announcements/{id}/send"), json!({"window": {"kind": "local_time", "at": at}})).await;
+    assert_eq!(status, 202, "{body}");
+    eventually("Tokyo's message", || async { (received(&sink, &east) == 1).then_some(()) }).await;
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    assert_eq!((received(&sink, &utc), received(&sink, &west)), (0, 0));
+    app.state.config.clock.advance(chrono::Duration::minutes(121));
+    eventually("the UTC office's message", || async { (received(&sink, &utc) == 1).then_some(()) }).await;
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    assert_eq!(received(&sink, &west), 0, "New York's 9 o'clock is later");
+    app.state.config.clock.advance(chrono::Duration::hours(5));
+    api.wait_for(id, "sent", 30).await;
+    let counts = per_recipient(&sink);
+    assert!(utc.iter().chain(&east).chain(&west).all(|e| counts.get(e) == Some(&1)), "{counts:?}");
+}
