@@ -19,6 +19,7 @@ mod browser_analytics;
 mod browser_comments;
 mod browser_signin_links;
 mod browser_spotlights;
+mod browser_approval;
 mod cli;
 mod comments;
 mod conformance;
