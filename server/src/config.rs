@@ -43,6 +43,29 @@ pub struct Config {
     pub clock: crate::clock::Clock,
     /// Single sign-on through an OpenID provider (`[oidc]`, `HERALD_OIDC_*`); `None`: passwords only.
     pub oidc: Option<crate::auth::oidc::OidcConfig>,
+    /// Safe sending (`[sending]`): approval, the undo window, the recipient-count guard.
+    pub sending: SendingConfig,
+}
+
+/// `[sending]`: which spotlights need approval and the guards on "Send".
+#[derive(Clone, Debug, Default)]
+pub struct SendingConfig {
+    /// `None`: HR leads choose on the settings page (default never).
+    pub approval: Option<crate::spotlights::approval::ApprovalRule>,
+    pub approvers: Option<crate::spotlights::approval::Approvers>,
+    pub guards: crate::spotlights::countdown::SendGuards,
+}
+
+/// `[sending]` as written in `herald.toml`.
+#[derive(Debug, Default, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SendingFile {
+    /// `never`, `always`, `over:N` or `broad`.
+    pub approval: Option<String>,
+    /// `hr_leads` or `group:<distribution list>`.
+    pub approvers: Option<String>,
+    pub undo_seconds: Option<u64>,
+    pub confirm_over: Option<u64>,
 }
 
 /// A channel Herald can post to: an incoming webhook (Slack, Teams,
@@ -123,6 +146,7 @@ pub struct FileConfig {
     pub sign_in_link_minutes: Option<i64>,
     pub invitation_days: Option<i64>,
     pub oidc: Option<crate::auth::oidc::OidcFile>,
+    pub sending: Option<SendingFile>,
 }
 
 /// Values given on the command line or in the environment; they win over the file.
@@ -141,6 +165,10 @@ pub struct Overrides {
     pub invitation_days: Option<i64>,
     /// The `HERALD_OIDC_*` variables of the environment, applied over `[oidc]`.
     pub oidc_env: Vec<(String, String)>,
+    /// `HERALD_APPROVAL`.
+    pub approval: Option<String>,
+    /// `HERALD_APPROVERS`.
+    pub approvers: Option<String>,
 }
 
 impl Overrides {
@@ -155,6 +183,9 @@ impl Overrides {
         self.sign_in_link_minutes = self.sign_in_link_minutes.or(number("HERALD_SIGN_IN_LINK_MINUTES")?);
         self.invitation_days = self.invitation_days.or(number("HERALD_INVITATION_DAYS")?);
         self.oidc_env = std::env::vars().filter(|(key, _)| key.starts_with("HERALD_OIDC_")).collect();
+        let text = |name: &str| std::env::var(name).ok().filter(|raw| !raw.trim().is_empty());
+        self.approval = self.approval.or(text("HERALD_APPROVAL"));
+        self.approvers = self.approvers.or(text("HERALD_APPROVERS"));
         Ok(self)
     }
 }
@@ -203,7 +234,9 @@ impl Config {
             anyhow::bail!("invitation_days must be between 1 and 90, got {invitation_days}");
         }
         let oidc = crate::auth::oidc::OidcConfig::from_layers(file.oidc.clone(), &overrides.oidc_env)?;
+        let sending = sending_config(file.sending.clone().unwrap_or_default(), &overrides)?;
         Ok(Config {
+            sending,
             oidc,
             sign_in_link_minutes,
             invitation_days,
@@ -324,6 +357,19 @@ fn mail_config(file: &FileConfig, overrides: &Overrides, base_url: &Url) -> anyh
     })
 }
 
+fn sending_config(file: SendingFile, overrides: &Overrides) -> anyhow::Result<SendingConfig> {
+    use crate::spotlights::approval::{ApprovalRule, Approvers};
+    let approval = overrides.approval.clone().or(file.approval).map(|raw| ApprovalRule::parse(&raw)).transpose().map_err(anyhow::Error::msg)?;
+    let approvers = overrides.approvers.clone().or(file.approvers).map(|raw| Approvers::parse(&raw)).transpose().map_err(anyhow::Error::msg)?;
+    let defaults = crate::spotlights::countdown::SendGuards::default();
+    let undo_seconds = file.undo_seconds.unwrap_or(defaults.undo_seconds);
+    if undo_seconds > 600 {
+        anyhow::bail!("[sending] undo_seconds must be between 0 and 600, got {undo_seconds}");
+    }
+    let guards = crate::spotlights::countdown::SendGuards { undo_seconds, confirm_over: file.confirm_over.unwrap_or(defaults.confirm_over) };
+    Ok(SendingConfig { approval, approvers, guards })
+}
+
 fn check_destination(destination: &SocialDestination) -> anyhow::Result<()> {
     let name = &destination.name;
     if !matches!(destination.kind.as_str(), "webhook" | "mastodon") {
@@ -410,6 +456,23 @@ mod tests {
         let overrides = Overrides { sign_in_link_minutes: Some(10), ..Default::default() };
         assert_eq!(Config::load(dir.path(), None, overrides).unwrap().sign_in_link_minutes, 10);
         let overrides = Overrides { invitation_days: Some(0), ..Default::default() };
+        assert!(Config::load(dir.path(), None, overrides).is_err());
+    }
+
+    #[test]
+    fn sending_settings_layer_and_are_checked() {
+        use crate::spotlights::approval::{ApprovalRule, Approvers};
+        let dir = tempfile::tempdir().unwrap();
+        let config = Config::load(dir.path(), None, Overrides::default()).unwrap();
+        assert_eq!((config.sending.approval, config.sending.guards.undo_seconds), (None, 30));
+        std::fs::write(dir.path().join("herald.toml"), "[sending]\napproval = \"over:100\"\napprovers = \"group:Reviewers\"\nundo_seconds = 10\n").unwrap();
+        let config = Config::load(dir.path(), None, Overrides::default()).unwrap();
+        assert_eq!(config.sending.approval, Some(ApprovalRule::Over(100)));
+        assert_eq!(config.sending.approvers, Some(Approvers::Group("Reviewers".into())));
+        assert_eq!(config.sending.guards.undo_seconds, 10);
+        let overrides = Overrides { approval: Some("broad".into()), ..Default::default() };
+        assert_eq!(Config::load(dir.path(), None, overrides).unwrap().sending.approval, Some(ApprovalRule::Broad));
+        let overrides = Overrides { approval: Some("sometimes".into()), ..Default::default() };
         assert!(Config::load(dir.path(), None, overrides).is_err());
     }
 }

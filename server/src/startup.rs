@@ -40,6 +40,7 @@ impl Application {
         let search = open_search_index(&config, &db).await?;
         search.spawn_sync(db.clone());
         crate::spotlights::templates::ensure_defaults(&db).await?;
+        crate::spotlights::approval::apply_config(&db, config.sending.approval, config.sending.approvers.clone()).await?;
         let tracking = crate::tracking::load_or_create_key(&db).await?;
         let visitors = Arc::new(crate::tracking::visitor_key::VisitorKeys::open(&config.visitor_key_path(), crate::tracking::visitor_key::today())?);
         let config = Arc::new(config);

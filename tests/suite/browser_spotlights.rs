@@ -74,7 +74,20 @@ async fn hr_builds_previews_and_sends_a_spotlight_to_a_list_in_chromium() {
     // Send, and watch it go out.
     browser.goto(&app.url(&path)).await.unwrap();
     browser.find(Locator::Css("#send-now")).await.unwrap().click().await.unwrap();
-    browser.wait().for_element(Locator::Css("#delivery progress")).await.unwrap();
+    // "Send" starts the undo window; once it ends (on the test clock) the blast starts.
+    browser.wait().for_element(Locator::Css("#undo-send")).await.unwrap();
+    screenshot(&browser, "spotlight-undo-window").await;
+    app.state.config.clock.advance(chrono::Duration::seconds(31));
+    let mut started = false;
+    for _ in 0..50 {
+        browser.goto(&app.url(&path)).await.unwrap();
+        if browser.find(Locator::Css("#delivery progress")).await.is_ok() {
+            started = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    assert!(started, "the blast starts when the undo window ends");
     screenshot(&browser, "spotlight-sending").await;
     let mut finished = false;
     for _ in 0..250 {

@@ -153,3 +153,64 @@ async fn every_redirect_a_client_saw_is_a_stored_click_after_kill_9() {
     assert!(stored >= seen, "{seen} redirects were answered but only {stored} clicks stored");
     assert!(stored <= seen + 16, "at most one unanswered click per client: stored {stored}, seen {seen}");
 }
+
+/// Messages held for their window survive a kill -9: after a restart on two
+/// servers they leave when the window opens, each exactly once, none before.
+#[tokio::test]
+async fn messages_waiting_for_their_window_survive_kill_9_and_leave_once_from_two_servers() {
+    let sink = SmtpSink::start();
+    let dir = tempfile::tempdir().unwrap();
+    let other_dir = tempfile::tempdir().unwrap();
+    let database_url = fresh_database().await;
+    let shared_url = database_url.clone().unwrap_or_else(|| format!("sqlite://{}?mode=rwc", dir.path().join("herald.db").display()));
+    let db = database_url.as_deref();
+    std::fs::write(dir.path().join("herald.toml"), "mail_lease_seconds = 2\nmail_retry_base_seconds = 1\n").unwrap();
+    let emails: Vec<String> = (0..60).map(|i| format!("window{i}@example.com")).collect();
+    let csv: String = std::iter::once("email,name,department".to_owned()).chain(emails.iter().map(|e| format!("{e},Person {e},Windows"))).collect::<Vec<_>>().join("\n");
+    std::fs::write(dir.path().join("people.csv"), csv).unwrap();
+    let imported = herald_command(dir.path(), db).args(["import", "employees"]).arg(dir.path().join("people.csv")).output().unwrap();
+    assert!(imported.status.success(), "{}", String::from_utf8_lossy(&imported.stderr));
+
+    let first = serve(dir.path(), db, Some(&sink.url())).await;
+    let token = admin_token(dir.path(), db);
+    let client = reqwest::Client::new();
+    let created: Value = client
+        .post(format!("{}/api/v1/announcements", first.base))
+        .bearer_auth(&token)
+        .json(&json!({"title": "Windowed", "subject": "Hi", "template": "new-policy", "audience": {"departments": ["Windows"]}}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let id = created["id"].as_i64().unwrap();
+    // Nobody's location has hours set: they are in UTC, so the local time is a UTC time, a few seconds ahead.
+    let opens = chrono::Utc::now() + chrono::Duration::seconds(8);
+    let window = json!({"window": {"kind": "local_time", "at": opens.naive_utc().format("%Y-%m-%dT%H:%M:%S").to_string()}});
+    let sent = client.post(format!("{}/api/v1/announcements/{id}/send", first.base)).bearer_auth(&token).json(&window).send().await.unwrap();
+    assert_eq!(sent.status(), 202);
+    let progress: Value = client.get(format!("{}/api/v1/announcements/{id}", first.base)).bearer_auth(&token).send().await.unwrap().json().await.unwrap();
+    assert_eq!(progress["delivery"]["queued"], emails.len(), "{progress}");
+    drop(first); // SIGKILL while every message waits for its window
+    assert_eq!(sink.count(), 0, "nothing left before the window");
+
+    let restarted = serve(dir.path(), db, Some(&sink.url())).await;
+    let other = serve(other_dir.path(), Some(&shared_url), Some(&sink.url())).await;
+    tokio::time::sleep(Duration::from_millis(1000)).await;
+    if chrono::Utc::now() < opens - chrono::Duration::seconds(1) {
+        assert_eq!(sink.count(), 0, "still nothing before the window opens");
+    }
+    let mut status = Value::Null;
+    for _ in 0..600 {
+        status = client.get(format!("{}/api/v1/announcements/{id}", other.base)).bearer_auth(&token).send().await.unwrap().json().await.unwrap();
+        if status["status"] == "sent" {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(status["status"], "sent", "{status}");
+    assert!(chrono::Utc::now() >= opens, "not before the window");
+    assert_exactly_once(&sink, &emails);
+    drop(restarted);
+}

@@ -493,7 +493,7 @@ async fn a_scheduled_announcement_goes_out_when_its_time_comes() {
     let api = Api::new(&app).await;
     let (_, created) = api.post("/announcements", json!({"title": "Later", "subject": "Hi", "audience": {"departments": ["Later"]}})).await;
     let id = created["id"].as_i64().unwrap() as i32;
-    herald::spotlights::service::schedule(&app.state.db, id, Utc::now() + chrono::Duration::milliseconds(1500)).await.unwrap();
+    herald::spotlights::service::schedule(&app.state.db, id, Utc::now() + chrono::Duration::milliseconds(1500), None).await.unwrap();
     assert_eq!(api.get(&format!("/announcements/{id}")).await["status"], "scheduled");
     let view = api.wait_for(id as i64, "sent", 20).await;
     assert_eq!(view["delivery"]["sent"], 2);

@@ -97,11 +97,31 @@ async fn payloads_in_every_field_stay_text_on_every_page_and_in_the_email() {
     assert_eq!(post_comment(&app, &employee, &news, &anonymous).await.status(), 200, "anonymous posts answer with a page, not a redirect");
     assert_eq!(post_comment(&app, &employee, "/questions", &[("target", "hr"), ("body", &format!("{}?", payload("question")))]).await.status(), 303);
 
+    // Approval: a spotlight sent back with a payload comment, another waiting for the approver.
+    let setter = herald::users::service::find_by_email(&app.state.db, &app.user(Role::HrLead).await).await.unwrap().unwrap();
+    herald::spotlights::approval::set(&app.state.db, herald::spotlights::approval::ApprovalRule::Always, Default::default(), &setter).await.unwrap();
+    let lead = crate::spotlights::Api::lead(&app).await;
+    for (title, comment) in [(payload("returned"), Some(payload("review-comment"))), (payload("pending"), None)] {
+        let (status, draft) = api.post("/announcements", json!({"title": title, "subject": "Hi", "template": "benefit-change", "audience": {"lists": [list["name"].as_str().unwrap()]}})).await;
+        assert_eq!(status, 201, "{draft}");
+        let draft = draft["id"].as_i64().unwrap();
+        assert_eq!(api.post(&format!("/announcements/{draft}/submit"), json!({})).await.0, 200);
+        if let Some(comment) = comment {
+            assert_eq!(lead.post(&format!("/announcements/{draft}/reject"), json!({"comment": comment})).await.0, 200);
+        }
+    }
+
     let admin = app.signed_in(Role::Admin).await;
     for (who, client) in [("admin", &admin), ("employee", &employee)] {
         let (problems, escaped) = crawl(&app, client, 400).await;
         assert!(problems.is_empty(), "unescaped payloads for {who}:\n{}", problems.join("\n"));
         assert!(escaped >= 5, "the payloads were shown (escaped) on only {escaped} pages for {who}: the crawl did not reach them");
+    }
+    // The approval pages the crawl may not reach from a link: the approver's view and the trail.
+    for path in [format!("/spotlights/{}/review", id + 2), format!("/spotlights/{}", id + 1), format!("/spotlights/{}/review", id + 1)] {
+        let body = app.get(&admin, &path).await.text().await.unwrap();
+        assert!(body.contains("xss-"), "{path} shows the payloads");
+        assert!(unescaped(&body).is_none(), "{path}: {:?}", unescaped(&body));
     }
 
     let message = sink.messages().into_iter().find(|m| m.rcpt == email).expect("the blast reached the employee");

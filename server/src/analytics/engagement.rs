@@ -92,6 +92,9 @@ mod tests {
             completed_at: None,
             created_at: started,
             updated_at: started,
+            review: "none".into(),
+            countdown_until: None,
+            send_window: None,
         };
         let by_department = Breakdown {
             rows: rows.into_iter().map(|(name, recipients, opened)| GroupRow { name: name.into(), recipients, opened, clicked: opened / 2, commenters: 0 }).collect(),

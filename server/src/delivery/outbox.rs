@@ -18,11 +18,11 @@ use crate::error::Result;
 pub const PENDING: [&str; 3] = ["queued", "sending", "handover"];
 
 /// Claims up to `limit` due messages for `worker`: queued ones whose time
-/// has come and ones whose previous owner's lease ran out. Announcement
-/// messages are only due while their announcement is sending (so pause and
-/// cancel take effect at once).
-pub async fn claim(db: &DatabaseConnection, worker: &str, lease: Duration, limit: u64, look_first: bool) -> Result<Vec<outbox::Model>> {
-    let now = Utc::now();
+/// has come by `now` (a message held for its recipient's sending window is
+/// not due before the window opens) and ones whose previous owner's lease
+/// ran out. Announcement messages are only due while their announcement is
+/// sending (so pause and cancel take effect at once).
+pub async fn claim(db: &DatabaseConnection, worker: &str, now: DateTime<Utc>, lease: Duration, limit: u64, look_first: bool) -> Result<Vec<outbox::Model>> {
     // An idle server polls often: look before taking the write lock.
     if look_first && !any_due(db, now).await? {
         return Ok(vec![]);

@@ -1,4 +1,5 @@
-//! Starts scheduled announcements when their time comes. Every server runs
+//! Starts scheduled announcements (and those whose undo window ended) when
+//! their time comes, by the clock tests control. Every server runs
 //! one; the move out of `scheduled` is conditional, so only one starts each.
 
 use std::sync::Arc;
@@ -10,9 +11,9 @@ use tokio::sync::{watch, Notify};
 use crate::error::AppError;
 use crate::spotlights::{sending, service};
 
-pub async fn run(db: DatabaseConnection, host: String, wake: Arc<Notify>, mut stop: watch::Receiver<bool>) {
+pub async fn run(db: DatabaseConnection, host: String, clock: crate::clock::Clock, wake: Arc<Notify>, mut stop: watch::Receiver<bool>) {
     while !*stop.borrow() {
-        match service::due(&db).await {
+        match service::due(&db, clock.now()).await {
             Ok(ids) => {
                 for id in ids {
                     match sending::start_sending(&db, id, &host).await {

@@ -112,7 +112,7 @@ impl OutboxWorker {
         for _ in 0..worker.config.mail.concurrency {
             tokio::spawn(worker.clone().run_sender(stop.clone()));
         }
-        tokio::spawn(super::scheduler::run(worker.db.clone(), worker.host.clone(), worker.wake.clone(), stop));
+        tokio::spawn(super::scheduler::run(worker.db.clone(), worker.host.clone(), worker.config.clock.clone(), worker.wake.clone(), stop));
     }
 
     async fn run_sender(self: Arc<Self>, mut stop: watch::Receiver<bool>) {
@@ -181,7 +181,9 @@ impl OutboxWorker {
     /// Claims the next batch, through the committer (see there why).
     async fn claim(&self, lease: chrono::Duration, look_first: bool) -> Result<Vec<outbox_row::Model>, String> {
         let worker = self.id.clone();
-        let claimed = self.committer.write(move |db| async move { outbox::claim(&db, &worker, lease, BATCH, look_first).await.map_err(|err| err.to_string()) });
+        // The injected clock: tests move it to open recipients' sending windows.
+        let now = self.config.clock.now();
+        let claimed = self.committer.write(move |db| async move { outbox::claim(&db, &worker, now, lease, BATCH, look_first).await.map_err(|err| err.to_string()) });
         claimed.await.and_then(|result| result)
     }
 

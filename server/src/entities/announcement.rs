@@ -19,6 +19,12 @@ pub struct Model {
     pub completed_at: Option<DateTimeUtc>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
+    /// Where it stands with its approver: see `spotlights::review::Review`.
+    pub review: String,
+    /// While "Send" can still be undone: the moment it starts.
+    pub countdown_until: Option<DateTimeUtc>,
+    /// When each recipient gets it (JSON `spotlights::window::SendWindow`); `None`: at once.
+    pub send_window: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -2,6 +2,7 @@
 
 pub mod analytics_rollup;
 pub mod announcement;
+pub mod announcement_audit;
 pub mod announcement_item;
 pub mod announcement_link;
 pub mod api_token;
@@ -16,6 +17,7 @@ pub mod comment_report;
 pub mod distribution_list;
 pub mod distribution_list_member;
 pub mod invitation_batch;
+pub mod location_hours;
 pub mod login_failure;
 pub mod moderation_log;
 pub mod notification;

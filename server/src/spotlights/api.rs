@@ -78,12 +78,20 @@ pub struct AnnouncementView {
     pub started_at: Option<DateTime<Utc>>,
     pub completed_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
+    /// none, pending, approved or returned.
+    pub review: String,
+    /// Whether the organisation's approval rule applies to it (as its audience resolves now).
+    pub needs_approval: bool,
 }
 
-async fn view(state: &AppState, model: announcement::Model) -> Result<AnnouncementView> {
+pub(super) async fn view(state: &AppState, model: announcement::Model) -> Result<AnnouncementView> {
     let template = templates::find(&state.db, model.template_id).await?;
     let (sendable, skipped) = status::audience_report(&state.db, model.id).await?;
+    let policy = super::approval::policy(&state.db).await?;
+    let needs_approval = model.started_at.is_none() && super::review::needs_approval(&state.db, &policy, &model).await?;
     Ok(AnnouncementView {
+        review: super::review::Review::of(&model)?.as_str().into(),
+        needs_approval,
         collateral_ids: service::item_ids(&state.db, model.id).await?,
         audience: service::audience_of(&model),
         delivery: status::delivery(&state.db, model.id).await?,
@@ -141,12 +149,23 @@ pub async fn get(_user: Require<HrStaff>, State(state): State<AppState>, Path(id
     Ok(Json(view(&state, model).await?))
 }
 
-/// Queues the announcement for every recipient; delivery goes on in the background.
-#[utoipa::path(post, path = "/api/v1/announcements/{id}/send", tag = "spotlights", params(("id" = i32, Path)),
+#[derive(Debug, Default, Deserialize, ToSchema)]
+pub struct SendBody {
+    /// When each recipient gets it; absent: as soon as possible.
+    #[serde(default)]
+    pub window: Option<super::window::SendWindow>,
+}
+
+/// Queues the announcement for every recipient at once (no undo window: a
+/// script has decided); delivery goes on in the background. One that needs
+/// approval and has none answers 409.
+#[utoipa::path(post, path = "/api/v1/announcements/{id}/send", tag = "spotlights", params(("id" = i32, Path)), request_body = Option<SendBody>,
     responses((status = 202, description = "queued"), (status = 401), (status = 403), (status = 404), (status = 409), (status = 422)),
     security(("bearer" = [])))]
-pub async fn send(_user: Require<HrStaff>, State(state): State<AppState>, Path(id): Path<i32>) -> Result<(StatusCode, Json<serde_json::Value>)> {
-    let report = sending::start_sending(&state.db, id, state.config.host()).await?;
+pub async fn send(user: Require<HrStaff>, State(state): State<AppState>, Path(id): Path<i32>, body: Option<Json<SendBody>>) -> Result<(StatusCode, Json<serde_json::Value>)> {
+    let window = body.and_then(|Json(body)| body.window);
+    service::set_window(&state.db, id, window.as_ref()).await?;
+    let report = sending::start_sending_as(&state.db, id, state.config.host(), Some(user.user().user.id)).await?;
     state.mailer.wake();
     let body = json!({ "id": id, "status": "sending", "recipients": report.recipients, "skipped": report.skipped });
     Ok((StatusCode::ACCEPTED, Json(body)))

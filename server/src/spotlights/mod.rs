@@ -3,11 +3,16 @@
 //! personal spotlight page each recipient is invited to, and the API.
 
 pub mod api;
+pub mod approval;
 pub mod audience;
+pub mod audit;
 pub mod compose;
+pub mod countdown;
 pub mod demo;
 mod form;
 pub mod links;
+pub mod locations;
+mod location_pages;
 pub mod lists;
 pub mod model;
 pub mod page;
@@ -15,12 +20,16 @@ mod pages;
 pub mod portal;
 mod preview_pages;
 pub mod render;
+pub mod review;
+pub mod review_api;
+mod review_pages;
 mod render_limits;
 pub mod sending;
 pub mod service;
 pub mod status;
 mod template_pages;
 pub mod templates;
+pub mod window;
 mod list_pages;
 
 use axum::routing::{get, post};
@@ -38,7 +47,15 @@ pub fn router() -> Router<AppState> {
         .route("/spotlights/{id}/preview/email", get(preview_pages::preview_email))
         .route("/spotlights/{id}/page", get(preview_pages::page_preview))
         .route("/spotlights/{id}/test", post(preview_pages::send_test))
-        .route("/spotlights/{id}/send", post(pages::send))
+        .route("/spotlights/{id}/send", post(review_pages::send))
+        .route("/spotlights/{id}/undo", post(review_pages::undo))
+        .route("/spotlights/{id}/submit", post(review_pages::submit))
+        .route("/spotlights/{id}/approve", post(review_pages::approve))
+        .route("/spotlights/{id}/reject", post(review_pages::reject))
+        .route("/spotlights/{id}/review", get(review_pages::review))
+        .route("/spotlights/{id}/audit.csv", get(review_pages::audit_csv))
+        .route("/spotlights/settings", get(review_pages::settings).post(review_pages::save_settings))
+        .route("/spotlights/locations", get(location_pages::index).post(location_pages::save))
         .route("/spotlights/{id}/schedule", post(pages::schedule))
         .route("/spotlights/{id}/state", post(pages::change_state))
         .route("/spotlights/{id}/progress", get(pages::progress))
@@ -65,6 +82,10 @@ pub fn api_router() -> Router<AppState> {
         .route("/announcements", get(api::list).post(api::create))
         .route("/announcements/{id}", get(api::get))
         .route("/announcements/{id}/send", post(api::send))
+        .route("/announcements/{id}/submit", post(review_api::submit))
+        .route("/announcements/{id}/approve", post(review_api::approve))
+        .route("/announcements/{id}/reject", post(review_api::reject))
+        .route("/announcements/{id}/audit", get(review_api::trail))
         .route("/announcements/{id}/pause", post(api::pause))
         .route("/announcements/{id}/resume", post(api::resume))
         .route("/announcements/{id}/cancel", post(api::cancel))

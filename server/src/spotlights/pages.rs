@@ -14,9 +14,9 @@ use super::form::Fields;
 use super::model::Status;
 use super::service::{self, RawAnnouncement};
 use super::status::{self, Delivery, RecipientStatus};
-use super::{lists, sending, templates};
+use super::{lists, templates};
 use crate::auth::extract::{HrStaff, Require};
-use crate::auth::{AuthSession, CsrfForm, EmptyForm, Role};
+use crate::auth::{AuthSession, CsrfForm, Role};
 use crate::entities::{announcement, spotlight_template, user};
 use crate::error::{AppError, Result};
 use crate::search::{SearchRequest, Sort, Viewer};
@@ -188,7 +188,7 @@ async fn submit(state: &AppState, auth: &AuthSession, id: Option<i32>, fields: F
     };
     let model = match id {
         None => service::create(&state.db, auth.user.id, input).await?,
-        Some(id) => service::update(&state.db, service::find(&state.db, id).await?, input).await?,
+        Some(id) => service::update(&state.db, service::find(&state.db, id).await?, input, auth.user.id).await?,
     };
     Ok(Redirect::to(&format!("/spotlights/{}", model.id)).into_response())
 }
@@ -225,6 +225,12 @@ struct ShowPage {
     team: Vec<String>,
     /// Whether an HR lead lets HR staff see who opened, visited and clicked.
     individual: bool,
+    /// Approval, the undo window and the audit trail.
+    safety: super::review_pages::SafetyPanel,
+    /// Messages held for their recipients' sending window.
+    waiting: Vec<status::Waiting>,
+    /// The sending window chosen, described.
+    window: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -245,6 +251,10 @@ pub async fn show(user: Require<HrStaff>, State(state): State<AppState>, Path(id
     let delivery = status::delivery(&state.db, id).await?;
     let flash = match query.flash.as_str() {
         "test" => format!("A test message is on its way to {}.", user.user().user.email),
+        "submitted" => "Submitted for approval: the approvers have been told.".to_owned(),
+        "approved" => "Approved. The author has been told; it can be sent now.".to_owned(),
+        "returned" => "Sent back to the author with your comment.".to_owned(),
+        "undone" => "Sending was called off: nothing was sent, and the spotlight is a draft again.".to_owned(),
         _ => String::new(),
     };
     let items = super::compose::featured_items(&state.db, id).await?;
@@ -267,6 +277,9 @@ pub async fn show(user: Require<HrStaff>, State(state): State<AppState>, Path(id
         smtp: state.config.mail.uses_smtp(),
         flash,
         individual,
+        safety: super::review_pages::panel(&state, &model, user.user()).await?,
+        waiting: status::waiting(&state.db, id, state.config.clock.now()).await?,
+        window: service::window_of(&model)?.map(|w| w.describe()),
         model,
     })
 }
@@ -275,13 +288,8 @@ pub async fn show(user: Require<HrStaff>, State(state): State<AppState>, Path(id
 pub async fn progress(_user: Require<HrStaff>, State(state): State<AppState>, Path(id): Path<i32>) -> Result<Json<serde_json::Value>> {
     let model = service::find(&state.db, id).await?;
     let delivery = status::delivery(&state.db, id).await?;
-    Ok(Json(serde_json::json!({ "status": model.status, "delivery": delivery, "percent": delivery.percent_done() })))
-}
-
-pub async fn send(_user: Require<HrStaff>, State(state): State<AppState>, Path(id): Path<i32>, CsrfForm(_): CsrfForm<EmptyForm>) -> Result<Redirect> {
-    sending::start_sending(&state.db, id, state.config.host()).await?;
-    state.mailer.wake();
-    Ok(Redirect::to(&format!("/spotlights/{id}")))
+    let waiting = status::waiting(&state.db, id, state.config.clock.now()).await?;
+    Ok(Json(serde_json::json!({ "status": model.status, "delivery": delivery, "percent": delivery.percent_done(), "waiting": waiting })))
 }
 
 #[derive(Debug, Deserialize)]
@@ -290,10 +298,10 @@ pub struct ScheduleForm {
     at: String,
 }
 
-pub async fn schedule(_user: Require<HrStaff>, State(state): State<AppState>, Path(id): Path<i32>, CsrfForm(form): CsrfForm<ScheduleForm>) -> Result<Redirect> {
+pub async fn schedule(user: Require<HrStaff>, State(state): State<AppState>, Path(id): Path<i32>, CsrfForm(form): CsrfForm<ScheduleForm>) -> Result<Redirect> {
     let at = NaiveDateTime::parse_from_str(form.at.trim(), "%Y-%m-%dT%H:%M")
         .map_err(|_| AppError::Unprocessable("Give the time as a date and time, for example 2026-12-01 09:00.".into()))?;
-    service::schedule(&state.db, id, Utc.from_utc_datetime(&at)).await?;
+    service::schedule(&state.db, id, Utc.from_utc_datetime(&at), Some(user.user().user.id)).await?;
     Ok(Redirect::to(&format!("/spotlights/{id}")))
 }
 

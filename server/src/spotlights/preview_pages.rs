@@ -35,7 +35,7 @@ async fn preview_person(state: &AppState, auth: &AuthSession, email: &str) -> Re
         .ok_or_else(|| AppError::Unprocessable(format!("{} is not in the employee directory.", email.trim())))
 }
 
-async fn render_for(state: &AppState, model: announcement::Model, person: &user::Model) -> Result<super::render::RenderedEmail> {
+pub(super) async fn render_for(state: &AppState, model: announcement::Model, person: &user::Model) -> Result<super::render::RenderedEmail> {
     let composer = Composer::load(&state.db, &state.config.mail.organisation, model).await?;
     let links = PreviewLinks { base: state.config.public_base(), announcement_id: composer.announcement.id, slugs: composer.slugs() };
     composer.render(&RecipientVars::new(&person.name, &person.email, &person.department, &person.location), &links).await

@@ -8,7 +8,9 @@ use sea_orm::{
     QueryOrder, TransactionTrait,
 };
 
+use super::audit::{self, AuditAction};
 use super::model::{check_text, AnnouncementInput, Audience, Status};
+use super::review;
 use super::{lists, templates};
 use crate::entities::{announcement, announcement_item, collateral, outbox};
 use crate::error::{AppError, Result};
@@ -94,6 +96,26 @@ pub fn audience_of(model: &announcement::Model) -> Audience {
     serde_json::from_str(&model.audience).unwrap_or_default()
 }
 
+/// The sending window chosen with "Send"; `None`: at once. A stored value that cannot be read is an error.
+pub fn window_of(model: &announcement::Model) -> Result<Option<super::window::SendWindow>> {
+    match &model.send_window {
+        None => Ok(None),
+        Some(raw) => Ok(Some(serde_json::from_str(raw).map_err(|err| anyhow::anyhow!("stored sending window is unreadable: {err}"))?)),
+    }
+}
+
+/// Chooses when recipients get it (before it starts).
+pub async fn set_window(db: &impl ConnectionTrait, id: i32, window: Option<&super::window::SendWindow>) -> Result<()> {
+    let value = window.map(serde_json::to_string).transpose().map_err(anyhow::Error::from)?;
+    announcement::Entity::update_many()
+        .col_expr(announcement::Column::SendWindow, Expr::value(value))
+        .filter(announcement::Column::Id.eq(id))
+        .filter(announcement::Column::Status.is_in([Status::Draft.as_str(), Status::Scheduled.as_str()]))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
 pub async fn item_ids(db: &impl ConnectionTrait, announcement_id: i32) -> Result<Vec<i32>> {
     Ok(announcement_item::Entity::find()
         .filter(announcement_item::Column::AnnouncementId.eq(announcement_id))
@@ -124,11 +146,13 @@ pub async fn create(db: &DatabaseConnection, user_id: i32, input: AnnouncementIn
     .insert(&txn)
     .await?;
     pin_items(&txn, model.id, &input.collateral_ids).await?;
+    audit::record(&txn, model.id, Some(user_id), AuditAction::Created, "").await?;
     txn.commit().await?;
     Ok(model)
 }
 
-pub async fn update(db: &DatabaseConnection, model: announcement::Model, input: AnnouncementInput) -> Result<announcement::Model> {
+/// Saves `input` over the draft; a pending or given approval is withdrawn.
+pub async fn update(db: &DatabaseConnection, model: announcement::Model, input: AnnouncementInput, by: i32) -> Result<announcement::Model> {
     if !Status::parse(&model.status).is_editable() {
         return Err(AppError::Conflict("This announcement has been sent; it can no longer be edited.".into()));
     }
@@ -144,8 +168,10 @@ pub async fn update(db: &DatabaseConnection, model: announcement::Model, input: 
     let model = active.update(&txn).await?;
     announcement_item::Entity::delete_many().filter(announcement_item::Column::AnnouncementId.eq(model.id)).exec(&txn).await?;
     pin_items(&txn, model.id, &input.collateral_ids).await?;
+    audit::record(&txn, model.id, Some(by), AuditAction::Changed, "").await?;
+    review::withdraw_on_change(&txn, model.id, Some(by), "changed after submission").await?;
     txn.commit().await?;
-    Ok(model)
+    find(db, model.id).await
 }
 
 /// Featured items keep the version they had now; [`super::sending::start_sending`] pins them again at send time.
@@ -177,12 +203,23 @@ pub(super) async fn transition(db: &impl ConnectionTrait, id: i32, from: &[Statu
     Ok(result.rows_affected == 1)
 }
 
-pub async fn schedule(db: &DatabaseConnection, id: i32, at: DateTime<Utc>) -> Result<()> {
+/// Sets the time to start; a schedule is part of what is approved, so a pending or given approval is withdrawn.
+pub async fn schedule(db: &DatabaseConnection, id: i32, at: DateTime<Utc>, by: Option<i32>) -> Result<()> {
     if at <= Utc::now() {
         return Err(AppError::Unprocessable("Choose a time in the future, or send now.".into()));
     }
+    let txn = db.begin().await?;
+    schedule_in(&txn, id, at).await?;
+    audit::record(&txn, id, by, AuditAction::Scheduled, &at.format("%Y-%m-%d %H:%M UTC").to_string()).await?;
+    review::withdraw_on_change(&txn, id, by, "schedule changed").await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+async fn schedule_in(db: &impl ConnectionTrait, id: i32, at: DateTime<Utc>) -> Result<()> {
     announcement::Entity::update_many()
         .col_expr(announcement::Column::ScheduledAt, Expr::value(at))
+        .col_expr(announcement::Column::CountdownUntil, Expr::value(Option::<DateTime<Utc>>::None))
         .filter(announcement::Column::Id.eq(id))
         .filter(announcement::Column::Status.is_in([Status::Draft.as_str(), Status::Scheduled.as_str()]))
         .exec(db)
@@ -254,11 +291,11 @@ pub async fn complete_if_done(db: &DatabaseConnection, id: i32) -> Result<bool> 
     Ok(done)
 }
 
-/// Scheduled announcements whose time has come.
-pub async fn due(db: &DatabaseConnection) -> Result<Vec<i32>> {
+/// Scheduled announcements whose time has come by `now`.
+pub async fn due(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<Vec<i32>> {
     Ok(announcement::Entity::find()
         .filter(announcement::Column::Status.eq(Status::Scheduled.as_str()))
-        .filter(announcement::Column::ScheduledAt.lte(Utc::now()))
+        .filter(announcement::Column::ScheduledAt.lte(now))
         .all(db)
         .await?
         .into_iter()

@@ -138,3 +138,49 @@ pub async fn audience_report(db: &impl ConnectionTrait, id: i32) -> Result<(u64,
     Ok((sendable, skipped))
 }
 
+
+/// Messages held for their recipients' sending window, by location.
+#[derive(Clone, Debug, Serialize, ToSchema, PartialEq, Eq)]
+pub struct Waiting {
+    pub location: String,
+    pub messages: u64,
+    /// When the window opens for them.
+    pub opens_at: DateTime<Utc>,
+}
+
+/// What waits for which window: first attempts not yet due by `now` (retries are not windows).
+pub async fn waiting(db: &impl ConnectionTrait, id: i32, now: DateTime<Utc>) -> Result<Vec<Waiting>> {
+    let rows: Vec<(Option<i32>, DateTime<Utc>)> = outbox::Entity::find()
+        .select_only()
+        .column(outbox::Column::RecipientId)
+        .column(outbox::Column::NextAttemptAt)
+        .filter(outbox::Column::AnnouncementId.eq(id))
+        .filter(outbox::Column::Status.eq("queued"))
+        .filter(outbox::Column::Attempts.eq(0))
+        .filter(outbox::Column::NextAttemptAt.gt(now))
+        .into_tuple()
+        .all(db)
+        .await?;
+    if rows.is_empty() {
+        return Ok(vec![]);
+    }
+    let ids: Vec<i32> = rows.iter().filter_map(|(r, _)| *r).collect();
+    let mut locations = std::collections::HashMap::new();
+    for chunk in ids.chunks(500) {
+        let found: Vec<(i32, String)> = recipient::Entity::find()
+            .select_only()
+            .column(recipient::Column::Id)
+            .column(recipient::Column::Location)
+            .filter(recipient::Column::Id.is_in(chunk.to_vec()))
+            .into_tuple()
+            .all(db)
+            .await?;
+        locations.extend(found);
+    }
+    let mut groups: std::collections::BTreeMap<(DateTime<Utc>, String), u64> = Default::default();
+    for (recipient, at) in rows {
+        let location = recipient.and_then(|r| locations.get(&r).cloned()).unwrap_or_default();
+        *groups.entry((at, location)).or_default() += 1;
+    }
+    Ok(groups.into_iter().map(|((opens_at, location), messages)| Waiting { location: if location.is_empty() { "(no location)".into() } else { location }, messages, opens_at }).collect())
+}
