@@ -4,9 +4,10 @@
 
 pub mod api;
 pub mod audience;
+pub mod audience_form;
 pub mod compose;
 pub mod demo;
-mod form;
+pub mod form;
 pub mod links;
 pub mod lists;
 pub mod model;
