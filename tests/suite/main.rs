@@ -9,6 +9,7 @@ mod helpers;
 mod smtp;
 
 mod accounts;
+mod acknowledgements;
 mod analytics;
 mod analytics_overview;
 mod anonymity;

@@ -140,8 +140,9 @@ fn escape(text: &str) -> String {
     askama::filters::escape(text, askama::filters::Html).map(|s| s.to_string()).unwrap_or_default()
 }
 
+/// The outbox message kind (at most 20 characters: the column's width).
 fn kind_of(step: &str) -> &'static str {
-    if step == ESCALATION { "acknowledgement_escalation" } else { "acknowledgement_reminder" }
+    if step == ESCALATION { "ack_escalation" } else { "ack_reminder" }
 }
 
 /// A person still to be reminded of a step.
