@@ -92,11 +92,12 @@ fn message(title: &str, version: i32, due: NaiveDate, statement: &str, question:
     text
 }
 
-/// HR's words shown as written, not as Markdown.
+/// HR's words shown as written, not as emphasis or links (raw HTML is shown
+/// as text by the Markdown renderer anyway); few escapes keep the text part readable.
 fn escape_markdown(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
-        if matches!(c, '\\' | '*' | '_' | '[' | ']' | '<' | '>' | '`' | '#' | '!' | '(' | ')') {
+        if matches!(c, '\\' | '*' | '_' | '[' | ']' | '`') {
             out.push('\\');
         }
         out.push(c);
