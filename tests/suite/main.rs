@@ -10,6 +10,7 @@ mod smtp;
 
 mod accounts;
 mod acknowledgements;
+mod acknowledgement_reminders;
 mod analytics;
 mod analytics_overview;
 mod anonymity;
