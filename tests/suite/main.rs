@@ -17,6 +17,7 @@ mod anonymity;
 mod anonymity_storage;
 mod api;
 mod browser;
+mod browser_acknowledgements;
 mod browser_analytics;
 mod browser_comments;
 mod browser_signin_links;
