@@ -1,4 +1,4 @@
-//! Spotlight templates: the four designs Herald ships, and the copies HR
+//! Spotlight templates: the five designs Herald ships, and the copies HR
 //! edits at run time. Every save is checked by compiling and rendering with
 //! sample data, so a broken template never reaches the outbox.
 
