@@ -272,6 +272,9 @@ async fn bad_requests_are_refused_with_the_reason_and_store_nothing() {
     let (status, body) = hr.post("/acknowledgements", json!({"collateral_id": item, "audience": {}, "due_date": "2001-01-01"})).await;
     assert_eq!(status, 422);
     assert!(body.to_string().contains("in the past") && body.to_string().contains("Choose who must confirm"), "{body}");
+    let (status, body) = hr.post("/acknowledgements", json!({"collateral_id": item, "audience": {"departments": ["Nobody works here"]}, "due_date": today_plus(&app, 3)})).await;
+    assert_eq!(status, 422);
+    assert!(body.to_string().contains("Nobody in this audience"), "{body}");
     assert_eq!(hr.get("/acknowledgements").await.as_array().unwrap().len(), 0);
     // A draft is kept, and sent later.
     let (status, draft) = hr.post("/acknowledgements", json!({"collateral_id": item, "audience": {"everyone": true}, "due_date": today_plus(&app, 3), "send": false})).await;

@@ -37,6 +37,10 @@ pub async fn create(db: &DatabaseConnection, created_by: i32, input: RequestInpu
             return Err(AppError::Unprocessable(format!("There is no distribution list “{name}”.")));
         }
     }
+    // Refused now rather than after storing a request that could never be sent.
+    if crate::spotlights::audience::resolve(db, &input.audience).await?.recipients.is_empty() {
+        return Err(AppError::Unprocessable("Nobody in this audience can be asked: check the audience and try again.".into()));
+    }
     let pinned = pin_current(db, &item).await?;
     let statement = if input.statement.is_empty() { default_statement(&item.title, pinned.version) } else { input.statement.clone() };
     let template = templates::find_by_name(db, TEMPLATE).await?.ok_or_else(|| AppError::Unprocessable("The “Please read and confirm” template is missing.".into()))?;
