@@ -84,8 +84,8 @@ async fn main() -> anyhow::Result<()> {
     for chunk in rows.chunks(500) {
         user::Entity::insert_many(chunk.to_vec()).exec_without_returning(db).await?;
     }
-    let hr = herald::users::service::NewUser::parse("hr@bench.local", "Bench HR", "People", "Lisbon", Role::HrStaff).map_err(anyhow::Error::msg)?;
-    let hr = herald::users::service::create(db, hr, Some(PASSWORD)).await?;
+    let hr = herald::users::service::NewUser::parse("hr@bench.local", "Bench HR", "Human Resources", "Lisbon", Role::HrStaff).map_err(anyhow::Error::msg)?;
+    let (hr, _) = herald::users::service::create(db, hr, Some(PASSWORD)).await?;
     let raw = herald::library::model::RawCollateral {
         title: "Remote Work Policy".into(),
         body: "You may work from home up to three days a week.".into(),
