@@ -24,6 +24,7 @@ mod m20261203_000015_sign_in_links;
 mod m20261203_000016_scim_provisioning;
 mod m20261203_000017_oidc;
 mod m20261204_000018_safe_sending;
+mod m20261204_000019_acknowledgements;
 
 pub struct Migrator;
 
@@ -49,6 +50,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000016_scim_provisioning::Migration),
             Box::new(m20261203_000017_oidc::Migration),
             Box::new(m20261204_000018_safe_sending::Migration),
+            Box::new(m20261204_000019_acknowledgements::Migration),
         ]
     }
 }

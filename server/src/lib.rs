@@ -1,6 +1,7 @@
 //! Herald: a self-hosted HR spotlight service.
 #![forbid(unsafe_code)]
 
+pub mod acknowledgements;
 pub mod analytics;
 pub mod api;
 pub mod auth;

@@ -51,6 +51,7 @@ impl Application {
         WebhookWorker::new(db.clone(), config.outbound())?.start(stopped.clone());
         crate::analytics::rollups::start(db.clone(), config.analytics_min_group, stopped.clone());
         crate::tracking::visitor_key::start_daily_rotation(visitors.clone(), stopped.clone());
+        crate::acknowledgements::reminders::Reminders { db: db.clone(), config: config.clone(), key: tracking.clone(), mailer: mailer.clone() }.start(stopped.clone());
         let server_id = crate::delivery::journal::server_id(&config.data_dir)?;
         let recorder = crate::tracking::recorder::Recorder::start(db.clone(), config.clone(), &server_id, stopped).await?;
         let oidc = match config.oidc.clone() {
@@ -98,6 +99,7 @@ pub fn router(state: AppState) -> Router {
         .merge(crate::analytics::router())
         .merge(crate::sign_in_links::router(&state))
         .merge(crate::scim::router())
+        .merge(crate::acknowledgements::router())
         .nest("/api/v1", api::router())
         .route("/assets/{*file}", axum::routing::get(web::assets::serve))
         .fallback(|| async { error::AppError::NotFound })

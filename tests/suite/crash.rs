@@ -10,9 +10,9 @@ use crate::helpers::{eventually, fresh_database, herald_command};
 use crate::smtp::SmtpSink;
 use crate::spotlights::assert_exactly_once;
 
-struct Server {
-    child: Child,
-    base: String,
+pub struct Server {
+    pub child: Child,
+    pub base: String,
 }
 
 impl Drop for Server {
@@ -23,7 +23,7 @@ impl Drop for Server {
 }
 
 /// `herald serve` on a free port; without `smtp`, mail becomes `.eml` files.
-async fn serve(dir: &std::path::Path, database_url: Option<&str>, smtp: Option<&str>) -> Server {
+pub async fn serve(dir: &std::path::Path, database_url: Option<&str>, smtp: Option<&str>) -> Server {
     let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
     let mut command = herald_command(dir, database_url);
     command.args(["serve", "--bind", &format!("127.0.0.1:{port}")]);
@@ -90,7 +90,7 @@ async fn herald_killed_mid_blast_resumes_and_delivers_each_message_exactly_once(
 }
 
 /// An admin's API token, from `herald token create`.
-fn admin_token(dir: &std::path::Path, database_url: Option<&str>) -> String {
+pub fn admin_token(dir: &std::path::Path, database_url: Option<&str>) -> String {
     let output = herald_command(dir, database_url).args(["token", "create", "--email", "admin@herald.local"]).output().unwrap();
     String::from_utf8(output.stdout).unwrap().split_whitespace().find(|w| w.starts_with("hrld_")).unwrap().to_owned()
 }

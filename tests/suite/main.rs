@@ -9,12 +9,15 @@ mod helpers;
 mod smtp;
 
 mod accounts;
+mod acknowledgements;
+mod acknowledgement_reminders;
 mod analytics;
 mod analytics_overview;
 mod anonymity;
 mod anonymity_storage;
 mod api;
 mod browser;
+mod browser_acknowledgements;
 mod browser_analytics;
 mod browser_comments;
 mod browser_signin_links;

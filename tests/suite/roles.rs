@@ -187,6 +187,19 @@ fn page_routes(target_user: i32) -> Vec<Case> {
         case(Method::GET, "/admin/identity", admin, Body::Empty),
         case(Method::POST, "/admin/identity/scim-tokens", admin, Body::Form(vec![("name", "".into())])),
         case(Method::POST, "/admin/identity/scim-tokens/999999/revoke", admin, Body::Empty),
+        case(Method::GET, "/acknowledgements", staff, Body::Empty),
+        case(Method::GET, "/acknowledgements/new?collateral=1", staff, Body::Empty),
+        case(Method::POST, "/acknowledgements", staff, Body::Form(vec![("collateral_id", "1".into()), ("due_date", "".into()), ("action", "save".into())])),
+        case(Method::GET, "/acknowledgements/mine", employee, Body::Empty),
+        case(Method::GET, "/acknowledgements/999999", staff, Body::Empty),
+        case(Method::POST, "/acknowledgements/999999/send", staff, Body::Empty),
+        case(Method::POST, "/acknowledgements/999999/close", staff, Body::Empty),
+        case(Method::POST, "/acknowledgements/999999/ask-again", staff, Body::Form(vec![("material", "on".into())])),
+        case(Method::GET, "/acknowledgements/999999/export.csv", staff, Body::Empty),
+        case(Method::GET, "/acknowledgements/999999/print", staff, Body::Empty),
+        case(Method::GET, "/acknowledgements/999999/confirm", employee, Body::Empty),
+        case(Method::POST, "/acknowledgements/999999/confirm", employee, Body::Form(vec![("answer", "".into())])),
+        case(Method::POST, "/p/AAAAAAAAAAAAAAAAAAAAAAAAAAAA/confirm", Answers(404), Body::Form(vec![("answer", "".into())])),
         case(Method::POST, "/lists/1/delete", staff, Body::Empty),
         // Last: it ends the session.
         case(Method::POST, "/logout", employee, Body::Empty),
@@ -245,6 +258,13 @@ fn api_routes() -> Vec<Case> {
         case(Method::POST, "/api/v1/collateral", AtLeast(Role::HrStaff), Body::Json(json!({"title": "API item"}))),
         case(Method::PUT, "/api/v1/collateral/1", AtLeast(Role::HrStaff), Body::Json(json!({"title": "Matrix item", "status": "published"}))),
         case(Method::POST, "/api/v1/collateral/1/archive", AtLeast(Role::HrStaff), Body::Empty),
+        case(Method::GET, "/api/v1/acknowledgements", staff, Body::Empty),
+        case(Method::POST, "/api/v1/acknowledgements", staff, Body::Json(json!({"collateral_id": 1, "due_date": ""}))),
+        case(Method::GET, "/api/v1/acknowledgements/mine", AtLeast(Role::Employee), Body::Empty),
+        case(Method::GET, "/api/v1/acknowledgements/1", staff, Body::Empty),
+        case(Method::GET, "/api/v1/acknowledgements/1/people", staff, Body::Empty),
+        case(Method::POST, "/api/v1/acknowledgements/1/send", staff, Body::Empty),
+        case(Method::POST, "/api/v1/acknowledgements/1/confirm", AtLeast(Role::Employee), Body::Json(json!({}))),
     ]
 }
 

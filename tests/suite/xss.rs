@@ -110,6 +110,15 @@ async fn payloads_in_every_field_stay_text_on_every_page_and_in_the_email() {
             assert_eq!(lead.post(&format!("/announcements/{draft}/reject"), json!({"comment": comment})).await.0, 200);
         }
     }
+    herald::spotlights::approval::set(&app.state.db, herald::spotlights::approval::ApprovalRule::Never, Default::default(), &setter).await.unwrap();
+    // A request to confirm the item, with payloads in what people confirm and are asked.
+    let due = (app.state.config.clock.now().date_naive() + chrono::Duration::days(3)).to_string();
+    let (status, request) = api
+        .post("/acknowledgements", json!({"collateral_id": item_id, "audience": {"lists": [list["name"].as_str().unwrap()]}, "due_date": due,
+                                          "statement": payload("statement"), "question": payload("ack-question")}))
+        .await;
+    assert_eq!(status, 201, "{request}");
+    crate::helpers::eventually("the request's email", || async { (sink.messages().iter().filter(|m| m.rcpt == email).count() >= 2).then_some(()) }).await;
 
     let admin = app.signed_in(Role::Admin).await;
     for (who, client) in [("admin", &admin), ("employee", &employee)] {
@@ -124,9 +133,14 @@ async fn payloads_in_every_field_stay_text_on_every_page_and_in_the_email() {
         assert!(unescaped(&body).is_none(), "{path}: {:?}", unescaped(&body));
     }
 
-    let message = sink.messages().into_iter().find(|m| m.rcpt == email).expect("the blast reached the employee");
+    let blast = format!("<herald.a{id}.");
+    let message = sink.messages().into_iter().find(|m| m.rcpt == email && m.header("Message-ID").is_some_and(|m| m.starts_with(&blast))).expect("the blast reached the employee");
     let html = message.part("text/html").expect("an HTML part");
     assert!(unescaped(&html).is_none(), "unescaped payload in the email: {:?}", unescaped(&html));
     assert!(html.contains("xss-title") && html.contains("xss-message"), "the email shows the fields (escaped)");
     assert!(!html.contains("javascript:"), "no javascript: link in the email");
+    for message in sink.messages().into_iter().filter(|m| m.rcpt == email) {
+        let html = message.part("text/html").expect("an HTML part");
+        assert!(unescaped(&html).is_none(), "unescaped payload in an email: {:?}", unescaped(&html));
+    }
 }

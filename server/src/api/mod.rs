@@ -24,6 +24,7 @@ pub fn router() -> Router<AppState> {
         .merge(crate::sign_in_links::api_router())
         .merge(crate::auth::oidc::api_router())
         .merge(crate::scim::api_router())
+        .merge(crate::acknowledgements::api_router())
         .fallback(|| async { crate::error::AppError::NotFound })
 }
 

@@ -47,6 +47,13 @@ use super::conformance::{ErrorBody, ErrorDetail, ErrorResponses, UniqueOperation
         crate::scim::api::create_token,
         crate::scim::api::revoke_token,
         crate::scim::api::events,
+        crate::acknowledgements::api::create,
+        crate::acknowledgements::api::list,
+        crate::acknowledgements::api::get,
+        crate::acknowledgements::api::people,
+        crate::acknowledgements::api::send,
+        crate::acknowledgements::api::confirm,
+        crate::acknowledgements::api::mine,
     ),
     components(schemas(ErrorBody, ErrorDetail)),
     modifiers(&BearerAuth, &ErrorResponses, &UniqueOperationIds)

@@ -1,5 +1,8 @@
 //! sea-orm entities, one file per table.
 
+pub mod acknowledgement_person;
+pub mod acknowledgement_reminder;
+pub mod acknowledgement_request;
 pub mod analytics_rollup;
 pub mod announcement;
 pub mod announcement_audit;
@@ -7,6 +10,7 @@ pub mod announcement_item;
 pub mod announcement_link;
 pub mod api_token;
 pub mod attachment;
+pub mod attestation;
 pub mod bounce;
 pub mod collateral;
 pub mod collateral_change;

@@ -165,6 +165,8 @@ struct ItemPage {
     thread: Option<crate::comments::thread::Thread>,
     /// Measures how long a published item is read.
     read_beacon: Option<ReadBeacon>,
+    /// Requests to confirm this item that the reader has not confirmed yet.
+    acknowledgements: Vec<crate::acknowledgements::banner::Banner>,
 }
 
 pub async fn show(State(state): State<AppState>, CurrentUser(auth): CurrentUser, Path(slug): Path<String>, client: Client) -> Result<Html<String>> {
@@ -182,6 +184,7 @@ pub async fn show(State(state): State<AppState>, CurrentUser(auth): CurrentUser,
     };
     let read_beacon = (item.status == Status::Published.as_str()).then(|| ReadBeacon::new(ReadKind::Collateral, item.id));
     render(&ItemPage {
+        acknowledgements: crate::acknowledgements::banner::pending_for(&state, auth.user.id, Some(item.id)).await?,
         thread,
         read_beacon,
         layout: Layout::for_user(&auth),

@@ -10,7 +10,7 @@
 
 pub mod delivery;
 pub mod email;
-mod forms;
+pub mod forms;
 pub mod invitation_api;
 mod invitation_pages;
 pub mod invitations;

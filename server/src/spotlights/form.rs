@@ -19,22 +19,27 @@ impl Fields {
         self.0.iter().any(|(key, value)| key == name && !value.is_empty())
     }
 
-    pub fn announcement(&self) -> RawAnnouncement {
+    /// The audience builder's fields.
+    pub fn audience(&self) -> Audience {
         let emails = self.one("emails").split(|c: char| c == ',' || c == ';' || c.is_whitespace()).filter(|s| !s.is_empty()).map(str::to_owned).collect();
+        Audience {
+            emails,
+            lists: self.all("lists"),
+            departments: self.all("departments"),
+            locations: self.all("locations"),
+            roles: self.all("roles"),
+            everyone: self.flag("everyone"),
+        }
+    }
+
+    pub fn announcement(&self) -> RawAnnouncement {
         RawAnnouncement {
             title: self.one("title"),
             subject: self.one("subject"),
             template: self.one("template"),
             message: self.one("message"),
             collateral_ids: self.all("collateral_ids").iter().filter_map(|id| id.trim().parse().ok()).collect(),
-            audience: Audience {
-                emails,
-                lists: self.all("lists"),
-                departments: self.all("departments"),
-                locations: self.all("locations"),
-                roles: self.all("roles"),
-                everyone: self.flag("everyone"),
-            },
+            audience: self.audience(),
             notify_on_open: self.flag("notify_on_open"),
         }
     }

@@ -118,9 +118,13 @@ async fn visitor(state: &AppState, token: &str) -> Result<(std::sync::Arc<recipi
     Ok((recipient, announcement))
 }
 
-pub async fn show(State(state): State<AppState>, Path(token): Path<String>, client: Client, OptionalUser(auth): OptionalUser) -> Result<Html<String>> {
+pub async fn show(State(state): State<AppState>, Path(token): Path<String>, client: Client, OptionalUser(auth): OptionalUser, jar: axum_extra::extract::cookie::CookieJar) -> Result<Response> {
     let (recipient, announcement) = visitor(&state, &token).await?;
     let first = EventDraft::email(EventKind::Visit, &recipient, client).record(&state).await?;
+    // A request to read and confirm: its page is the confirm page (see `acknowledgements`).
+    if let Some(page) = crate::acknowledgements::for_recipient(&state, &recipient, &token, auth.as_ref(), jar).await? {
+        return Ok(page);
+    }
     if first && announcement.notify_on_open && crate::analytics::individual::enabled(&state.db).await? {
         tell_sender(&state, &announcement, &recipient).await?;
     }
@@ -131,7 +135,7 @@ pub async fn show(State(state): State<AppState>, Path(token): Path<String>, clie
     page.share_from = format!("page:{token}");
     page.sign_in_url = crate::sign_in_links::recipient_page::share_sign_in_url(&token);
     page.recipient_discussion = Some(crate::sign_in_links::recipient_page::discussion(&state, &recipient, &token, auth.as_ref()).await?);
-    render(&page)
+    Ok(axum::response::IntoResponse::into_response(render(&page)?))
 }
 
 /// The sender asked to hear when an invited person first opens the spotlight.

@@ -14,14 +14,13 @@ use super::form::Fields;
 use super::model::Status;
 use super::service::{self, RawAnnouncement};
 use super::status::{self, Delivery, RecipientStatus};
-use super::{lists, templates};
+use super::templates;
 use crate::auth::extract::{HrStaff, Require};
 use crate::auth::{AuthSession, CsrfForm, Role};
-use crate::entities::{announcement, spotlight_template, user};
+use crate::entities::{announcement, spotlight_template};
 use crate::error::{AppError, Result};
 use crate::search::{SearchRequest, Sort, Viewer};
 use crate::state::AppState;
-use crate::users::service as users;
 use crate::web::layout::{render, Layout};
 
 pub struct Row {
@@ -71,28 +70,10 @@ struct EditorPage {
     choices: Vec<Choice>,
     find: String,
     /// Lists, departments, locations and roles to tick.
-    groups: Vec<Group>,
+    groups: Vec<super::audience_form::Group>,
     errors: Vec<String>,
     /// Open notifications need individual-level tracking.
     individual: bool,
-}
-
-pub struct Group {
-    pub label: &'static str,
-    pub field: &'static str,
-    pub options: Vec<AudienceOption>,
-}
-
-/// One audience checkbox.
-pub struct AudienceOption {
-    pub value: String,
-    pub label: String,
-    pub checked: bool,
-}
-
-fn group(label: &'static str, field: &'static str, values: Vec<(String, String)>, chosen: &[String]) -> Group {
-    let options = values.into_iter().map(|(value, label)| AudienceOption { checked: chosen.contains(&value), value, label }).collect();
-    Group { label, field, options }
 }
 
 async fn editor(state: &AppState, auth: &AuthSession, id: Option<i32>, raw: RawAnnouncement, find: String, errors: Vec<String>) -> Result<Html<String>> {
@@ -128,19 +109,10 @@ async fn editor(state: &AppState, auth: &AuthSession, id: Option<i32>, raw: RawA
         templates: templates::list(&state.db).await?,
         choices,
         find,
-        groups: vec![
-            group("Distribution lists", "lists", lists::all(&state.db).await?.into_iter().map(|l| (l.name.clone(), format!("{} ({})", l.name, l.members))).collect(), &raw_audience.lists),
-            group("Departments", "departments", pairs(users::distinct_values(&state.db, user::Column::Department).await?), &raw_audience.departments),
-            group("Locations", "locations", pairs(users::distinct_values(&state.db, user::Column::Location).await?), &raw_audience.locations),
-            group("Roles", "roles", Role::ALL.iter().map(|r| (r.as_str().to_owned(), r.label().to_owned())).collect(), &raw_audience.roles),
-        ],
+        groups: super::audience_form::groups(state, &raw_audience).await?,
         errors,
         individual: crate::analytics::individual::enabled(&state.db).await?,
     })
-}
-
-fn pairs(values: Vec<String>) -> Vec<(String, String)> {
-    values.into_iter().map(|v| (v.clone(), v)).collect()
 }
 
 #[derive(Debug, Default, Deserialize)]

@@ -23,6 +23,8 @@ use crate::web::layout::{render, Layout};
 struct NewsPage {
     layout: Layout,
     rows: Vec<NewsRow>,
+    /// What the reader still must read and confirm, soonest due first.
+    acknowledgements: Vec<crate::acknowledgements::banner::Banner>,
 }
 
 pub struct NewsRow {
@@ -75,7 +77,8 @@ pub async fn news_rows(state: &AppState, auth: &AuthSession) -> Result<Vec<NewsR
 
 pub async fn index(CurrentUser(auth): CurrentUser, State(state): State<AppState>) -> Result<Html<String>> {
     let rows = news_rows(&state, &auth).await?;
-    render(&NewsPage { layout: Layout::for_user(&auth), rows })
+    let acknowledgements = crate::acknowledgements::banner::pending_for(&state, auth.user.id, None).await?;
+    render(&NewsPage { layout: Layout::for_user(&auth), rows, acknowledgements })
 }
 
 /// The announcement, if it was sent to this employee.

@@ -129,6 +129,13 @@ pub async fn item_ids(db: &impl ConnectionTrait, announcement_id: i32) -> Result
 
 pub async fn create(db: &DatabaseConnection, user_id: i32, input: AnnouncementInput) -> Result<announcement::Model> {
     let txn = db.begin().await?;
+    let model = create_in(&txn, user_id, input).await?;
+    txn.commit().await?;
+    Ok(model)
+}
+
+/// [`create`] inside the caller's transaction (an acknowledgement request is stored with its announcement).
+pub async fn create_in(txn: &impl ConnectionTrait, user_id: i32, input: AnnouncementInput) -> Result<announcement::Model> {
     let now = Utc::now();
     let model = announcement::ActiveModel {
         title: Set(input.title),
@@ -143,11 +150,10 @@ pub async fn create(db: &DatabaseConnection, user_id: i32, input: AnnouncementIn
         updated_at: Set(now),
         ..Default::default()
     }
-    .insert(&txn)
+    .insert(txn)
     .await?;
-    pin_items(&txn, model.id, &input.collateral_ids).await?;
-    audit::record(&txn, model.id, Some(user_id), AuditAction::Created, "").await?;
-    txn.commit().await?;
+    pin_items(txn, model.id, &input.collateral_ids).await?;
+    audit::record(txn, model.id, Some(user_id), AuditAction::Created, "").await?;
     Ok(model)
 }
 

@@ -1,4 +1,4 @@
-//! Spotlight templates: the four designs Herald ships, and the copies HR
+//! Spotlight templates: the five designs Herald ships, and the copies HR
 //! edits at run time. Every save is checked by compiling and rendering with
 //! sample data, so a broken template never reaches the outbox.
 
@@ -21,7 +21,7 @@ pub struct DefaultTemplate {
 
 const DEFAULT_SUBJECT: &str = "{{ announcement.subject }}";
 
-pub const DEFAULTS: [DefaultTemplate; 4] = [
+pub const DEFAULTS: [DefaultTemplate; 5] = [
     DefaultTemplate {
         slug: "benefit-change",
         name: "Benefit change",
@@ -49,6 +49,13 @@ pub const DEFAULTS: [DefaultTemplate; 4] = [
         description: "A short personal invitation from the sender: you asked, here is the answer.",
         html: include_str!("../../../templates/email/answer-to-your-question.html"),
         text: include_str!("../../../templates/email/answer-to-your-question.txt"),
+    },
+    DefaultTemplate {
+        slug: crate::acknowledgements::TEMPLATE,
+        name: "Please read and confirm",
+        description: "Asks people to read an item and confirm it by a date; acknowledgement requests send it.",
+        html: include_str!("../../../templates/email/please-read-and-confirm.html"),
+        text: include_str!("../../../templates/email/please-read-and-confirm.txt"),
     },
 ];
 

@@ -60,6 +60,8 @@ struct HomePage {
     questions: Vec<crate::comments::mine::QuestionRow>,
     /// What HR can see of the reader's own opens and clicks.
     privacy_notice: String,
+    /// What they still must read and confirm, soonest due first.
+    acknowledgements: Vec<crate::acknowledgements::banner::Banner>,
 }
 
 async fn home(State(state): State<AppState>, CurrentUser(auth): CurrentUser) -> Result<Html<String>> {
@@ -78,6 +80,7 @@ async fn home(State(state): State<AppState>, CurrentUser(auth): CurrentUser) -> 
         overdue: crate::library::service::overdue_reviews(&state.db, auth.user.id, today).await?,
         notifications: crate::notifications::unread(&state.db, auth.user.id).await?,
         privacy_notice: crate::analytics::individual::current(&state.db).await?.employee_notice(),
+        acknowledgements: crate::acknowledgements::banner::pending_for(&state, auth.user.id, None).await?,
     })
 }
 

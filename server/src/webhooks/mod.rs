@@ -21,7 +21,7 @@ use axum::Router;
 use crate::state::AppState;
 
 /// The events a webhook can subscribe to.
-pub const EVENTS: [&str; 5] = ["click", "open", "visit", "comment", "bounce"];
+pub const EVENTS: [&str; 6] = ["click", "open", "visit", "comment", "bounce", crate::acknowledgements::WEBHOOK_EVENT];
 /// The test event an admin sends to one webhook; nobody subscribes to it.
 pub const PING: &str = "ping";
 

@@ -18,7 +18,7 @@ use crate::web::layout::{render, Layout};
 struct WebhooksPage {
     layout: Layout,
     webhooks: Vec<WebhookView>,
-    events: [&'static str; 5],
+    events: [&'static str; 6],
     /// What was typed, kept when the form is shown again with an error.
     url: String,
     chosen: Vec<String>,
