@@ -8,6 +8,7 @@
 mod helpers;
 mod smtp;
 
+mod accessibility;
 mod accounts;
 mod analytics;
 mod analytics_overview;
