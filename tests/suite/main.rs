@@ -22,6 +22,7 @@ mod browser_signin_links;
 mod browser_spotlights;
 mod cli;
 mod comments;
+mod compression;
 mod conformance;
 mod crash;
 mod dos;
