@@ -50,7 +50,8 @@ impl Layout {
     pub fn for_user(auth: &AuthSession) -> Self {
         Layout {
             user: Some(NavUser { name: auth.user.name.clone(), role: auth.role() }),
-            csrf: auth.csrf_token.clone(),
+            // Masked afresh for every page: compressed pages must not repeat a secret (auth::csrf).
+            csrf: crate::auth::csrf::masked(&auth.csrf_token),
             path: request_path(),
         }
     }
