@@ -164,7 +164,7 @@ mod tests {
     #[test]
     fn bars_are_scaled_labelled_and_escaped() {
         let svg = bars("Clicks <by> item", &[("Dental <plan>".into(), 10.0), ("Vision".into(), 5.0)], "");
-        assert!(svg.starts_with("<svg") && svg.ends_with("</svg>"));
+        assert!(svg.starts_with("<svg") && svg.contains("</svg><details class=\"chart-numbers\">") && svg.ends_with("</details>"));
         assert!(svg.contains("<title>Clicks &#60;by&#62; item</title>"));
         assert!(svg.contains("Dental &#60;plan&#62;: 10; Vision: 5"));
         assert!(svg.contains("width=\"344.0\"") && svg.contains("width=\"172.0\""), "{svg}");
