@@ -7,6 +7,7 @@
 #
 #   bench/redirects.sh [SECONDS] [CONNECTIONS]
 #   ROUNDS=5 bench/redirects.sh   # rounds of the five runs (default 3)
+#   HERALD_BIN=target/release/herald bench/redirects.sh   # skip the build
 #
 # This VM's throughput drifts by 10-20% from minute to minute, so the
 # endpoints are measured in interleaved rounds and compared by their medians;
@@ -30,9 +31,13 @@ if ! command -v wrk >/dev/null; then
 fi
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
-echo "==> building herald (release)"
-cargo build --release --quiet
-herald=$PWD/target/release/herald
+if [ -n "${HERALD_BIN:-}" ]; then
+  herald=$HERALD_BIN   # a release binary built already
+else
+  echo "==> building herald (release)"
+  cargo build --release --quiet
+  herald=$PWD/target/release/herald
+fi
 export HERALD_DATA_DIR="$work/data" RUST_LOG=warn
 mkdir -p "$HERALD_DATA_DIR"
 port=$(free_port)
