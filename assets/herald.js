@@ -111,3 +111,18 @@ document.addEventListener("click", async (event) => {
   // Back to a page kept in the back/forward cache: a new stretch begins.
   window.addEventListener("pageshow", (event) => { if (event.persisted) resume(); });
 })();
+
+// The main navigation folds behind a Menu button on narrow screens (the
+// stylesheet decides when); without JavaScript its links simply wrap.
+(() => {
+  const toggle = document.querySelector(".nav-toggle");
+  const nav = document.getElementById("mainnav");
+  if (!toggle || !nav) return;
+  toggle.hidden = false;
+  toggle.closest(".topbar").classList.add("foldable");
+  toggle.addEventListener("click", () => {
+    const open = toggle.getAttribute("aria-expanded") !== "true";
+    toggle.setAttribute("aria-expanded", String(open));
+    nav.classList.toggle("open", open);
+  });
+})();

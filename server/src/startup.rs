@@ -104,11 +104,13 @@ pub fn router(state: AppState) -> Router {
         .route("/assets/{*file}", axum::routing::get(web::assets::serve))
         .fallback(|| async { error::AppError::NotFound })
         // The last layer added sees the request first: request id, trace,
-        // security headers, error rendering, the signed-in user, then NUL characters refused.
+        // compression, security headers, error rendering, the signed-in user, NUL characters refused, then the path noted for the layout.
+        .layer(middleware::from_fn(web::layout::remember_path))
         .layer(middleware::from_fn(web::no_nul::refuse_nul))
         .layer(middleware::from_fn_with_state(state.clone(), auth::session::load_auth))
         .layer(middleware::from_fn(error::render_errors))
         .layer(middleware::from_fn(web::security_headers))
+        .layer(web::compression::layer())
         .layer(PropagateRequestIdLayer::new(REQUEST_ID))
         .layer(
             TraceLayer::new_for_http()

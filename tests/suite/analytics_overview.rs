@@ -261,7 +261,7 @@ async fn the_overview_sorts_filters_by_period_and_checks_its_query() {
     assert_eq!(app.get(&lead, "/analytics/export.csv?table=channels&from=someday").await.status(), 400);
 
     // HR leads and admins only; the lead's navigation links to it.
-    assert!(html.contains("<a href=\"/analytics\">Analytics</a>"));
+    assert!(html.contains("<a href=\"/analytics\" aria-current=\"page\">Analytics</a>"), "the current section is marked");
     let admin = app.signed_in(Role::Admin).await;
     assert_eq!(app.get(&admin, "/analytics").await.status(), 200);
     for role in [Role::Employee, Role::HrStaff] {

@@ -8,6 +8,7 @@
 mod helpers;
 mod smtp;
 
+mod accessibility;
 mod accounts;
 mod acknowledgements;
 mod acknowledgement_reminders;
@@ -25,6 +26,7 @@ mod browser_spotlights;
 mod browser_approval;
 mod cli;
 mod comments;
+mod compression;
 mod conformance;
 mod crash;
 mod dos;

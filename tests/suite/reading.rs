@@ -31,6 +31,14 @@ async fn reader(app: &TestApp) -> (String, reqwest::Client, String) {
     (email, client, csrf)
 }
 
+/// The CSRF token stored with the newest session of `email`.
+async fn csrf_of_session(app: &TestApp, email: &str) -> String {
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+    let user = herald::users::service::find_by_email(&app.state.db, email).await.unwrap().unwrap();
+    let sessions = herald::entities::session::Entity::find().filter(herald::entities::session::Column::UserId.eq(user.id));
+    sessions.order_by_desc(herald::entities::session::Column::CreatedAt).one(&app.state.db).await.unwrap().unwrap().csrf_token
+}
+
 async fn post_read(app: &TestApp, client: &reqwest::Client, csrf: &str, kind: &str, id: &str, seconds: &str) -> reqwest::Response {
     app.post_form(client, "/read", &[("csrf", csrf), ("kind", kind), ("id", id), ("seconds", seconds)]).await
 }
@@ -134,7 +142,12 @@ async fn only_people_who_may_read_it_are_measured_and_bad_beacons_are_refused() 
 
     // The recipient's page carries the beacon; without the CSRF token it is refused.
     let page = app.get(&client, &format!("/news/{id}")).await.text().await.unwrap();
-    assert!(page.contains(&format!(r#"<div id="read-beacon" data-kind="announcement" data-id="{id}" data-csrf="{csrf}" hidden>"#)), "{page}");
+    // The token is printed masked afresh on every page (auth::csrf), so the beacon's differs from the form's but is the session's.
+    let beacon = format!(r#"<div id="read-beacon" data-kind="announcement" data-id="{id}" data-csrf=""#);
+    let start = page.find(&beacon).unwrap_or_else(|| panic!("{page}")) + beacon.len();
+    let beacon_csrf = &page[start..start + page[start..].find('"').unwrap()];
+    assert!(page[start + beacon_csrf.len()..].starts_with("\" hidden>"), "{page}");
+    assert!(herald::auth::csrf::tokens_match(&csrf_of_session(&app, &email).await, beacon_csrf) && beacon_csrf != csrf);
     let response = app.post_form(&client, "/read", &[("kind", "announcement"), ("id", &path), ("seconds", "10")]).await;
     assert_eq!(response.status(), 403);
     assert_eq!(post_read(&app, &client, "forged", "announcement", &path, "10").await.status(), 403);

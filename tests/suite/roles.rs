@@ -162,7 +162,7 @@ fn page_routes(target_user: i32) -> Vec<Case> {
         case(Method::POST, "/admin/invitations", admin, Body::Form(vec![("emails", "nobody@example.com".into())])),
         case(Method::GET, "/admin/invitations/999999", admin, Body::Empty),
         case(Method::GET, "/healthz", Public, Body::Empty),
-        case(Method::GET, "/assets/herald.css", Public, Body::Empty),
+        case(Method::GET, herald::web::assets::url("herald.css"), Public, Body::Empty),
         case(Method::GET, "/", employee, Body::Empty),
         case(Method::GET, "/account", employee, Body::Empty),
         case(Method::GET, "/account/password", employee, Body::Empty),

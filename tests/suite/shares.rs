@@ -47,7 +47,7 @@ async fn finance_only_item(app: &TestApp) -> i32 {
     id
 }
 
-async fn share(app: &TestApp, client: &reqwest::Client, from: &str) -> String {
+pub async fn share(app: &TestApp, client: &reqwest::Client, from: &str) -> String {
     let csrf = csrf_in(&app.get(client, "/shares").await.text().await.unwrap()).unwrap();
     let response = app.post_form(client, "/share", &[("csrf", &csrf), ("from", from)]).await;
     assert_eq!(response.status(), 303, "{from}");

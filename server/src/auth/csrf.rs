@@ -3,6 +3,12 @@
 //! Signed-in forms carry the session's random token in a `csrf` field. The
 //! login form, which has no session yet, uses a double-submit cookie. Either
 //! way a cross-site page cannot read the token, so it cannot forge the form.
+//!
+//! Pages are compressed, and a compressed page that holds a secret next to
+//! text an attacker can put in (a search query) leaks the secret through its
+//! size over many requests (BREACH). So pages never print the session's token
+//! itself: each rendering prints it masked with fresh random bytes
+//! ([`masked`]), which the check undoes.
 
 use axum::body::Bytes;
 use axum::extract::{FromRequest, Request};
@@ -18,7 +24,32 @@ pub const LOGIN_CSRF_COOKIE: &str = "herald_login_csrf";
 pub const FIELD: &str = "csrf";
 
 pub fn tokens_match(expected: &str, given: &str) -> bool {
-    !expected.is_empty() && expected.as_bytes().ct_eq(given.as_bytes()).into()
+    if expected.is_empty() {
+        return false;
+    }
+    match unmask(given, expected.len()) {
+        Some(token) => expected.as_bytes().ct_eq(&token).into(),
+        None => expected.as_bytes().ct_eq(given.as_bytes()).into(),
+    }
+}
+
+/// `hex(pad) + hex(pad XOR token)` with a new random pad each time: the same
+/// token never appears twice in the pages it is printed on.
+pub fn masked(token: &str) -> String {
+    use rand::RngCore;
+    let mut pad = vec![0u8; token.len()];
+    rand::thread_rng().fill_bytes(&mut pad);
+    let hidden: Vec<u8> = token.bytes().zip(&pad).map(|(byte, key)| byte ^ key).collect();
+    format!("{}{}", hex::encode(&pad), hex::encode(hidden))
+}
+
+fn unmask(given: &str, token_len: usize) -> Option<Vec<u8>> {
+    if given.len() != token_len * 4 {
+        return None;
+    }
+    let bytes = hex::decode(given).ok()?;
+    let (pad, hidden) = bytes.split_at(token_len);
+    Some(hidden.iter().zip(pad).map(|(byte, key)| byte ^ key).collect())
 }
 
 /// Checks a token taken from a form that was parsed by hand (multipart).
@@ -73,5 +104,25 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for CsrfForm<T> {
         let value = serde_urlencoded::from_bytes(&body)
             .map_err(|err| AppError::Unprocessable(format!("The form is incomplete: {err}")))?;
         Ok(CsrfForm(value))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_masked_token_differs_every_time_and_still_matches() {
+        let token = random_secret(32);
+        let (first, second) = (masked(&token), masked(&token));
+        assert_ne!(first, second);
+        assert!(!first.contains(&token));
+        assert!(tokens_match(&token, &first) && tokens_match(&token, &second));
+        assert!(tokens_match(&token, &token), "the plain token still works");
+        assert!(!tokens_match(&token, &masked(&random_secret(32))));
+        let mut tampered = first.clone().into_bytes();
+        tampered[first.len() - 1] = if tampered[first.len() - 1] == b'0' { b'1' } else { b'0' };
+        assert!(!tokens_match(&token, &String::from_utf8(tampered).unwrap()));
+        assert!(!tokens_match("", &masked("")));
     }
 }

@@ -84,6 +84,25 @@ impl LibraryQuery {
         })
     }
 
+    /// Each result page its own title: what was searched and filtered, and the page number.
+    pub fn title(&self) -> String {
+        let words = self.q.trim();
+        let mut parts: Vec<String> = Vec::new();
+        if !words.is_empty() {
+            parts.push(format!("“{words}”"));
+        }
+        for (name, value) in [("kind", &self.kind), ("category", &self.category), ("tag", &self.tag), ("status", &self.status)] {
+            if !value.is_empty() {
+                parts.push(format!("{name} {value}"));
+            }
+        }
+        let mut title = if parts.is_empty() { "Library".to_owned() } else { format!("Library: {}", parts.join(", ")) };
+        if let Some(page) = self.page.filter(|page| *page > 1) {
+            title.push_str(&format!(", page {page}"));
+        }
+        title
+    }
+
     /// This query with one parameter changed (and paging reset unless it is the page).
     pub fn with(&self, key: &str, value: &str) -> String {
         let page = if key == "page" { value.to_owned() } else { String::new() };

@@ -2,6 +2,7 @@
 //! and the security headers every response carries.
 
 pub mod assets;
+pub mod compression;
 pub mod csv_file;
 pub mod layout;
 pub mod no_nul;
@@ -27,7 +28,7 @@ pub fn router() -> Router<AppState> {
 
 /// Browsers ask for `/favicon.ico` on their own; the logo is the icon.
 async fn favicon() -> Result<Response> {
-    crate::tracking::routes::redirect("/assets/logo.svg")
+    crate::tracking::routes::redirect(&assets::url("logo.svg"))
 }
 
 pub fn notifications_router() -> Router<AppState> {
