@@ -41,6 +41,7 @@ impl Application {
         search.spawn_sync(db.clone());
         crate::spotlights::templates::ensure_defaults(&db).await?;
         let tracking = crate::tracking::load_or_create_key(&db).await?;
+        crate::tracking::compile_agent_lists();
         let visitors = Arc::new(crate::tracking::visitor_key::VisitorKeys::open(&config.visitor_key_path(), crate::tracking::visitor_key::today())?);
         let config = Arc::new(config);
         let mailer = Mailer::default();
