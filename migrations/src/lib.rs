@@ -23,6 +23,7 @@ mod m20261203_000014_attachment_extraction_note;
 mod m20261203_000015_sign_in_links;
 mod m20261203_000016_scim_provisioning;
 mod m20261203_000017_oidc;
+mod m20261204_000018_event_rules;
 
 pub struct Migrator;
 
@@ -47,6 +48,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000015_sign_in_links::Migration),
             Box::new(m20261203_000016_scim_provisioning::Migration),
             Box::new(m20261203_000017_oidc::Migration),
+            Box::new(m20261204_000018_event_rules::Migration),
         ]
     }
 }

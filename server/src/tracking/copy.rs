@@ -49,7 +49,7 @@ fn encode(events: &[NewEvent], out: &mut Vec<u8>) {
     out.extend_from_slice(&0i32.to_be_bytes()); // no header extension
     let columns = COLUMNS.split(", ").count() as i16;
     for event in events {
-        let Verdict { ua_class, automated, reason } = &event.client.verdict;
+        let Verdict { ua_class, automated, reason, rule } = &event.client.verdict;
         out.extend_from_slice(&columns.to_be_bytes());
         for id in [event.announcement_id, event.collateral_id, event.recipient_id, event.user_id, event.link_id, event.short_link_id] {
             value(out, id.map(i32::to_be_bytes).as_ref().map(|bytes| &bytes[..]));
@@ -63,6 +63,7 @@ fn encode(events: &[NewEvent], out: &mut Vec<u8>) {
         }
         let micros = event.occurred_at.timestamp_micros() - POSTGRES_EPOCH_MICROS;
         value(out, Some(&micros.to_be_bytes()));
+        value(out, rule.map(|rule| rule.as_str().as_bytes()));
     }
     out.extend_from_slice(&(-1i16).to_be_bytes());
 }
