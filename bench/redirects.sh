@@ -12,6 +12,10 @@
 # endpoints are measured in interleaved rounds and compared by their medians.
 #   DATABASE_URL=postgres://user:pass@127.0.0.1/db bench/redirects.sh   # on PostgreSQL (an empty database)
 #
+#   HERALD_BIN=/tmp/herald-before bench/redirects.sh   # measure that binary instead of building
+# To compare two commits, build each, then run the script on each binary one
+# after the other and compare their tracked/untracked ratios (BENCHMARKS.md).
+#
 # Needs wrk (installed from Debian when missing and run as root), python3, curl.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -28,9 +32,13 @@ if ! command -v wrk >/dev/null; then
 fi
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
-echo "==> building herald (release)"
-cargo build --release --quiet
-herald=$PWD/target/release/herald
+if [ -n "${HERALD_BIN:-}" ]; then
+  herald=$(realpath "$HERALD_BIN")
+else
+  echo "==> building herald (release)"
+  cargo build --release --quiet
+  herald=$PWD/target/release/herald
+fi
 export HERALD_DATA_DIR="$work/data" RUST_LOG=warn
 mkdir -p "$HERALD_DATA_DIR"
 port=$(free_port)
