@@ -126,10 +126,11 @@ struct Lookaround {
 
 impl IsbotList {
     fn parse(text: &str) -> Result<IsbotList, String> {
-        let patterns: Vec<&str> = text.lines().filter(|line| !line.starts_with('#') && !line.is_empty()).collect();
+        let patterns: Vec<String> = text.lines().filter(|line| !line.starts_with('#') && !line.is_empty()).map(from_javascript).collect();
         let mut cores = Vec::with_capacity(patterns.len());
         let mut checks = Vec::with_capacity(patterns.len());
-        for pattern in patterns {
+        for pattern in &patterns {
+            let pattern = pattern.as_str();
             let (behind, rest) = split_group(pattern, "(?<!", true).ok_or_else(|| format!("unbalanced pattern {pattern:?}"))?;
             let (ahead, core) = split_group(rest, "(?!", false).ok_or_else(|| format!("unbalanced pattern {pattern:?}"))?;
             if core.contains("(?<") || core.contains("(?=") || core.contains("(?!") {
@@ -146,6 +147,10 @@ impl IsbotList {
             };
             cores.push(core.to_owned());
             checks.push(check);
+        }
+        let errors: Vec<String> = cores.iter().filter_map(|core| build(core).err()).collect();
+        if !errors.is_empty() {
+            return Err(errors.join("; "));
         }
         let set = RegexSetBuilder::new(&cores).case_insensitive(true).unicode(false).build().map_err(|error| error.to_string())?;
         Ok(IsbotList { set, checks })
@@ -179,6 +184,39 @@ impl Lookaround {
         }
         false
     }
+}
+
+/// JavaScript's regex syntax where Rust's differs: in a class, a `-` next
+/// to a class escape (`[\w\d-.]`) is a literal hyphen.
+fn from_javascript(pattern: &str) -> String {
+    let chars: Vec<char> = pattern.chars().collect();
+    let mut out = String::with_capacity(pattern.len() + 4);
+    let (mut index, mut in_class) = (0, false);
+    let class_escape = |at: usize| chars.get(at) == Some(&'\\') && chars.get(at + 1).is_some_and(|c| "wWdDsS".contains(*c));
+    while index < chars.len() {
+        let c = chars[index];
+        match c {
+            '\\' => {
+                out.push(c);
+                if let Some(next) = chars.get(index + 1) {
+                    out.push(*next);
+                }
+                index += 2;
+                continue;
+            }
+            '[' if !in_class => in_class = true,
+            ']' if in_class => in_class = false,
+            '-' if in_class && ((index >= 2 && class_escape(index - 2)) || class_escape(index + 1)) => {
+                out.push_str("\\-");
+                index += 1;
+                continue;
+            }
+            _ => {}
+        }
+        out.push(c);
+        index += 1;
+    }
+    out
 }
 
 fn build(pattern: &str) -> Result<Regex, String> {
@@ -254,6 +292,8 @@ mod tests {
         assert!(list.matches(b"Java/17.0.2"));
         assert!(!list.matches(b"Mozilla/5.0 (java; en)"));
         assert!(IsbotList::parse("a(?!b)c\n").is_err(), "a lookahead in the middle is refused, not misread");
+        assert_eq!(from_javascript(r"[\w\d-.]+"), r"[\w\d\-.]+");
+        assert_eq!(from_javascript(r"[a-z\-]"), r"[a-z\-]");
     }
 
     #[test]

@@ -97,7 +97,7 @@ mod tests {
             short_link_id: None,
             client: Client {
                 user_agent: user_agent.into(),
-                verdict: Verdict { ua_class: "browser".into(), automated: false, reason: None },
+                verdict: Verdict { ua_class: "browser".into(), automated: false, reason: None, rule: None },
                 referrer_host: Some("mail.example.com".into()),
                 visitor_hash: None,
             },
