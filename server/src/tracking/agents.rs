@@ -38,7 +38,10 @@ const HERALD_AGENTS: &[(&str, &str)] = &[
     ("trendmicro", "scanner"),
     ("forcepoint", "scanner"),
     ("virustotal", "scanner"),
-    ("windowspowershell", "script"),
+    ("powershell/", "script"),
+    ("gtmetrix", "monitor"),
+    ("miniature.io", "preview"),
+    ("viber/", "preview"),
     ("postmanruntime", "script"),
     ("headlesschrome", "headless"),
 ];

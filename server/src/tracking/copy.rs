@@ -123,7 +123,9 @@ mod tests {
     fn times_count_from_postgres_epoch_in_microseconds() {
         let mut out = Vec::new();
         encode(&[event("Mozilla/5.0")], &mut out);
-        let time = &out[out.len() - 2 - 8..out.len() - 2];
+        // The time is the last but one column: the rule (NULL, four bytes of length -1) follows it.
+        assert_eq!(&out[out.len() - 2 - 4..out.len() - 2], &[0xff; 4]);
+        let time = &out[out.len() - 2 - 4 - 8..out.len() - 2 - 4];
         let micros = i64::from_be_bytes(time.try_into().expect("eight bytes"));
         // 2026-11-23T10:00:01.25Z
         assert_eq!(micros, 1_795_428_001_250_000 - POSTGRES_EPOCH_MICROS);
