@@ -7,13 +7,16 @@
 #
 #   bench/redirects.sh [SECONDS] [CONNECTIONS]
 #   ROUNDS=5 bench/redirects.sh   # rounds of the five runs (default 3)
-#   HERALD_BIN=target/release/herald bench/redirects.sh   # skip the build
 #
 # This VM's throughput drifts by 10-20% from minute to minute, so the
 # endpoints are measured in interleaved rounds and compared by their medians;
 # the short link and the untracked 302 are measured again with the
 # Accept-Encoding a browser sends, as the compression layer sees every answer.
 #   DATABASE_URL=postgres://user:pass@127.0.0.1/db bench/redirects.sh   # on PostgreSQL (an empty database)
+#
+#   HERALD_BIN=/tmp/herald-before bench/redirects.sh   # measure that binary instead of building
+# To compare two commits, build each, then run the script on each binary one
+# after the other and compare their tracked/untracked ratios (BENCHMARKS.md).
 #
 # Needs wrk (installed from Debian when missing and run as root), python3, curl.
 set -euo pipefail
@@ -32,7 +35,7 @@ fi
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
 if [ -n "${HERALD_BIN:-}" ]; then
-  herald=$HERALD_BIN   # a release binary built already
+  herald=$(realpath "$HERALD_BIN")
 else
   echo "==> building herald (release)"
   cargo build --release --quiet

@@ -25,6 +25,7 @@ mod m20261203_000016_scim_provisioning;
 mod m20261203_000017_oidc;
 mod m20261204_000018_safe_sending;
 mod m20261204_000019_acknowledgements;
+mod m20261204_000020_event_rules;
 
 pub struct Migrator;
 
@@ -51,6 +52,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000017_oidc::Migration),
             Box::new(m20261204_000018_safe_sending::Migration),
             Box::new(m20261204_000019_acknowledgements::Migration),
+            Box::new(m20261204_000020_event_rules::Migration),
         ]
     }
 }

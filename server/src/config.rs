@@ -43,6 +43,8 @@ pub struct Config {
     pub clock: crate::clock::Clock,
     /// Single sign-on through an OpenID provider (`[oidc]`, `HERALD_OIDC_*`); `None`: passwords only.
     pub oidc: Option<crate::auth::oidc::OidcConfig>,
+    /// The windows of the tracking timing rules (`[tracking]`, see docs/tracking.md).
+    pub tracking: crate::tracking::timing::TimingRules,
     /// Safe sending (`[sending]`): approval, the undo window, the recipient-count guard.
     pub sending: SendingConfig,
 }
@@ -147,6 +149,7 @@ pub struct FileConfig {
     pub invitation_days: Option<i64>,
     pub oidc: Option<crate::auth::oidc::OidcFile>,
     pub sending: Option<SendingFile>,
+    pub tracking: Option<crate::tracking::timing::TimingRules>,
 }
 
 /// Values given on the command line or in the environment; they win over the file.
@@ -235,8 +238,11 @@ impl Config {
         }
         let oidc = crate::auth::oidc::OidcConfig::from_layers(file.oidc.clone(), &overrides.oidc_env)?;
         let sending = sending_config(file.sending.clone().unwrap_or_default(), &overrides)?;
+        let tracking = file.tracking.clone().unwrap_or_default();
+        tracking.check()?;
         Ok(Config {
             sending,
+            tracking,
             oidc,
             sign_in_link_minutes,
             invitation_days,
@@ -474,5 +480,19 @@ mod tests {
         assert_eq!(Config::load(dir.path(), None, overrides).unwrap().sending.approval, Some(ApprovalRule::Broad));
         let overrides = Overrides { approval: Some("sometimes".into()), ..Default::default() };
         assert!(Config::load(dir.path(), None, overrides).is_err());
+    }
+
+    #[test]
+    fn tracking_windows_default_layer_and_are_checked() {
+        let dir = tempfile::tempdir().unwrap();
+        assert_eq!(Config::load(dir.path(), None, Overrides::default()).unwrap().tracking, crate::tracking::timing::TimingRules::default());
+        std::fs::write(dir.path().join("herald.toml"), "[tracking]\nclick_after_delivery_seconds = 8\nburst_seconds = 1\n").unwrap();
+        let tracking = Config::load(dir.path(), None, Overrides::default()).unwrap().tracking;
+        assert_eq!((tracking.click_after_delivery_seconds, tracking.burst_seconds, tracking.scan_window_seconds), (8, 1, 120));
+        std::fs::write(dir.path().join("herald.toml"), "[tracking]\nrepeat_seconds = -2\n").unwrap();
+        let error = Config::load(dir.path(), None, Overrides::default()).unwrap_err().to_string();
+        assert!(error.contains("repeat_seconds"), "{error}");
+        std::fs::write(dir.path().join("herald.toml"), "[tracking]\nburst_secs = 2\n").unwrap();
+        assert!(Config::load(dir.path(), None, Overrides::default()).is_err(), "unknown keys are refused");
     }
 }

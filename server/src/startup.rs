@@ -42,6 +42,7 @@ impl Application {
         crate::spotlights::templates::ensure_defaults(&db).await?;
         crate::spotlights::approval::apply_config(&db, config.sending.approval, config.sending.approvers.clone()).await?;
         let tracking = crate::tracking::load_or_create_key(&db).await?;
+        crate::tracking::compile_agent_lists();
         let visitors = Arc::new(crate::tracking::visitor_key::VisitorKeys::open(&config.visitor_key_path(), crate::tracking::visitor_key::today())?);
         let config = Arc::new(config);
         let mailer = Mailer::default();

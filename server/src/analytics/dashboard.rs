@@ -75,15 +75,22 @@ fn key_figures(f: &Figures, b: &Baseline) -> Vec<KeyFigure> {
         KeyFigure { label: "Bounced", value: f.bounced.to_string(), usual: String::new(), comparison: String::new(), note: "" },
         KeyFigure {
             label: "Unique opens",
-            value: format!("≈ {}", f.unique_opens),
+            value: f.unique_opens.to_string(),
             usual: String::new(),
             comparison: String::new(),
-            note: "approximate: images may be blocked or fetched by privacy proxies",
+            note: "certain: the mail client loaded the image (a lower bound: images may be blocked)",
         },
-        rate("Open rate", rates.open_rate, usual.open_rate, "approximate"),
+        KeyFigure {
+            label: "Approximate opens",
+            value: format!("≈ {}", f.approximate_opens),
+            usual: String::new(),
+            comparison: String::new(),
+            note: "only through a mail provider's image proxy (Gmail, Yahoo, Apple Mail): probably read",
+        },
+        rate("Open rate", rates.open_rate, usual.open_rate, "certain opens ÷ delivered"),
         KeyFigure { label: "Unique human clicks", value: f.clicks.unique_human.to_string(), usual: String::new(), comparison: String::new(), note: "people, any channel" },
         rate("Click-through", rates.click_through, usual.click_through, "email clickers ÷ delivered"),
-        rate("Click-to-open", rates.click_to_open, usual.click_to_open, "email clickers ÷ openers"),
+        rate("Click-to-open", rates.click_to_open, usual.click_to_open, "email clickers ÷ openers, certain and approximate"),
         KeyFigure {
             label: "Reach",
             value: format!("{} + {}", f.reached.employees, f.reached.anonymous_visitors),
@@ -121,7 +128,7 @@ fn key_figures(f: &Figures, b: &Baseline) -> Vec<KeyFigure> {
         },
     ];
     let withheld: &[&str] = match (super::disclosure::behaviour_withheld(f), f.withheld.is_some()) {
-        (true, _) => &["Unique opens", "Open rate", "Unique human clicks", "Click-through", "Click-to-open", "Reach", "Read in the portal", "Temperature"],
+        (true, _) => &["Unique opens", "Approximate opens", "Open rate", "Unique human clicks", "Click-through", "Click-to-open", "Reach", "Read in the portal", "Temperature"],
         (false, true) => &["Temperature"],
         (false, false) => &[],
     };

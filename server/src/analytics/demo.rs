@@ -236,6 +236,7 @@ fn demo_event(rng: &mut StdRng, id: i32, started: DateTime<Utc>, recipients: &[(
         ua_class: Set(if automated { "scanner".into() } else { "browser".into() }),
         automated: Set(automated),
         bot_reason: Set(automated.then(|| "scanner".to_owned())),
+        rule: Set(automated.then_some(crate::tracking::Rule::HeraldList)),
         visitor_hash: Set(visitor),
         occurred_at: Set(started + Duration::minutes(minutes)),
         ..Default::default()

@@ -1,7 +1,8 @@
 //! The figures of one announcement's dashboard, computed from its raw
 //! events, recipients, comments and quick reactions. Every count of people
 //! is of people, not events; "human" leaves out what tracking classified as
-//! automated (scanners, previews, bursts).
+//! automated (scanners, previews, bursts) and approximate opens (through a
+//! mail provider's image proxy), which are counted apart.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
@@ -11,6 +12,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::entities::{announcement, comment, recipient, tracking_event as event};
+use crate::tracking::rule::{is_approximate, Rule};
 use crate::error::Result;
 
 #[derive(Clone, Debug, Default, Serialize, Deserialize, ToSchema, PartialEq, Eq)]
@@ -87,14 +89,19 @@ pub struct Figures {
     pub recipients: u64,
     pub delivered: u64,
     pub bounced: u64,
-    /// Recipients who opened (human). Approximate: images are blocked or prefetched by privacy proxies.
+    /// Recipients who certainly opened: their mail client loaded the image.
+    /// A lower bound: images may be blocked.
     pub unique_opens: u64,
+    /// Recipients whose only opens came through a mail provider's image
+    /// proxy (Gmail, Yahoo, Apple Mail Privacy Protection): probably read.
+    #[serde(default)]
+    pub approximate_opens: u64,
     pub clicks: Clicks,
     /// Recipients who clicked a link of the email.
     pub unique_email_clickers: u64,
     /// unique_email_clickers / delivered.
     pub click_through: Option<f64>,
-    /// unique_email_clickers / unique_opens.
+    /// unique_email_clickers / (unique_opens + approximate_opens).
     pub click_to_open: Option<f64>,
     /// Unique people reached (the event-level reach with bots is under `reach` in the stats API).
     pub reached: Reach,
@@ -120,7 +127,7 @@ pub struct Figures {
 }
 
 /// One raw event, as much of it as the figures need.
-type Row = (String, String, Option<i32>, bool, Option<i32>, Option<i32>, Option<String>, DateTime<Utc>);
+type Row = (String, String, Option<i32>, bool, Option<i32>, Option<i32>, Option<String>, DateTime<Utc>, Option<Rule>);
 
 pub fn ratio(part: u64, whole: u64) -> Option<f64> {
     (whole > 0).then(|| part as f64 / whole as f64)
@@ -155,7 +162,7 @@ pub async fn without_feedback(db: &DatabaseConnection, model: &announcement::Mod
     let events: Vec<Row> = event::Entity::find()
         .select_only()
         .columns([event::Column::Kind, event::Column::Channel, event::Column::CollateralId, event::Column::Automated, event::Column::RecipientId, event::Column::UserId])
-        .columns([event::Column::VisitorHash, event::Column::OccurredAt])
+        .columns([event::Column::VisitorHash, event::Column::OccurredAt, event::Column::Rule])
         .filter(event::Column::AnnouncementId.eq(id))
         .into_tuple()
         .all(db)
@@ -226,7 +233,12 @@ fn count_events(figures: &mut Figures, events: &[Row], people: &[recipient::Mode
     let mut visitors = HashSet::new();
     let mut items: BTreeMap<i32, u64> = titles.iter().map(|(id, _)| (*id, 0)).collect();
     let mut channels: BTreeMap<String, (u64, u64)> = BTreeMap::new();
-    for (kind, channel, collateral_id, automated, recipient_id, user_id, visitor, _) in events {
+    let mut approximate_openers = HashSet::new();
+    for (kind, channel, collateral_id, automated, recipient_id, user_id, visitor, _, rule) in events {
+        if is_approximate(*automated, *rule) {
+            approximate_openers.extend(*recipient_id);
+            continue;
+        }
         let human = !automated;
         let click = kind == "click";
         if click {
@@ -280,10 +292,11 @@ fn count_events(figures: &mut Figures, events: &[Row], people: &[recipient::Mode
         }
     }
     figures.unique_opens = openers.len() as u64;
+    figures.approximate_opens = approximate_openers.difference(&openers).count() as u64;
     figures.clicks.unique_human = clickers.len() as u64;
     figures.unique_email_clickers = email_clickers.len() as u64;
     figures.click_through = ratio(figures.unique_email_clickers, figures.delivered);
-    figures.click_to_open = ratio(figures.unique_email_clickers, figures.unique_opens);
+    figures.click_to_open = ratio(figures.unique_email_clickers, figures.unique_opens + figures.approximate_opens);
     figures.reached = Reach { employees: employees.len() as u64, anonymous_visitors: visitors.len() as u64 };
     figures.clicks_by_collateral = items
         .into_iter()
@@ -297,7 +310,8 @@ fn count_events(figures: &mut Figures, events: &[Row], people: &[recipient::Mode
     (openers, email_clickers)
 }
 
-/// Human opens and clicks per hour for the first 48 hours, then per day, up to `now`.
+/// Human opens and clicks per hour for the first 48 hours, then per day, up
+/// to `now`; approximate opens are left out, like automated events.
 pub fn timeline(events: &[Row], start: DateTime<Utc>, now: DateTime<Utc>) -> Vec<TimelineBucket> {
     let start = start.duration_trunc(Duration::hours(1)).unwrap_or(start);
     let hourly_end = start + Duration::hours(48);
@@ -309,8 +323,8 @@ pub fn timeline(events: &[Row], start: DateTime<Utc>, now: DateTime<Utc>) -> Vec
         buckets.push(TimelineBucket { start: at, hourly, opens: 0, clicks: 0 });
         at = if hourly { at + Duration::hours(1) } else { at + Duration::days(1) };
     }
-    for (kind, _, _, automated, _, _, _, when) in events {
-        if *automated || *when < start {
+    for (kind, _, _, automated, _, _, _, when, rule) in events {
+        if *automated || is_approximate(*automated, *rule) || *when < start {
             continue;
         }
         let index = if *when < hourly_end { (*when - start).num_hours() } else { 48 + (*when - hourly_end).num_days() };
@@ -398,7 +412,7 @@ mod tests {
     }
 
     fn row(kind: &str, automated: bool, when: &str) -> Row {
-        (kind.into(), "email".into(), None, automated, Some(1), None, None, at(when))
+        (kind.into(), "email".into(), None, automated, Some(1), None, None, at(when), None)
     }
 
     #[test]

@@ -1,8 +1,8 @@
 use sea_orm::entity::prelude::*;
 
 /// A raw open, click, visit or view, kept as it happened. Nothing is ever
-/// deleted for being automated: `automated` and `bot_reason` say why a
-/// report leaves it out of the human figures.
+/// deleted for being automated: `automated`, `bot_reason` and `rule` say
+/// why a report leaves it out of the human figures.
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "tracking_events")]
 pub struct Model {
@@ -25,6 +25,9 @@ pub struct Model {
     /// Keyed hash of the client address, rotated daily; never the address.
     pub visitor_hash: Option<String>,
     pub occurred_at: DateTimeUtc,
+    /// The rule that classified it (see `tracking::rule`); none for a person,
+    /// and for automated events stored before rules were recorded.
+    pub rule: Option<crate::tracking::Rule>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -49,7 +49,7 @@ fn encode(events: &[NewEvent], out: &mut Vec<u8>) {
     out.extend_from_slice(&0i32.to_be_bytes()); // no header extension
     let columns = COLUMNS.split(", ").count() as i16;
     for event in events {
-        let Verdict { ua_class, automated, reason } = &event.client.verdict;
+        let Verdict { ua_class, automated, reason, rule } = &event.client.verdict;
         out.extend_from_slice(&columns.to_be_bytes());
         for id in [event.announcement_id, event.collateral_id, event.recipient_id, event.user_id, event.link_id, event.short_link_id] {
             value(out, id.map(i32::to_be_bytes).as_ref().map(|bytes| &bytes[..]));
@@ -63,6 +63,7 @@ fn encode(events: &[NewEvent], out: &mut Vec<u8>) {
         }
         let micros = event.occurred_at.timestamp_micros() - POSTGRES_EPOCH_MICROS;
         value(out, Some(&micros.to_be_bytes()));
+        value(out, rule.map(|rule| rule.as_str().as_bytes()));
     }
     out.extend_from_slice(&(-1i16).to_be_bytes());
 }
@@ -96,7 +97,7 @@ mod tests {
             short_link_id: None,
             client: Client {
                 user_agent: user_agent.into(),
-                verdict: Verdict { ua_class: "browser".into(), automated: false, reason: None },
+                verdict: Verdict { ua_class: "browser".into(), automated: false, reason: None, rule: None },
                 referrer_host: Some("mail.example.com".into()),
                 visitor_hash: None,
             },
@@ -122,7 +123,9 @@ mod tests {
     fn times_count_from_postgres_epoch_in_microseconds() {
         let mut out = Vec::new();
         encode(&[event("Mozilla/5.0")], &mut out);
-        let time = &out[out.len() - 2 - 8..out.len() - 2];
+        // The time is the last but one column: the rule (NULL, four bytes of length -1) follows it.
+        assert_eq!(&out[out.len() - 2 - 4..out.len() - 2], &[0xff; 4]);
+        let time = &out[out.len() - 2 - 4 - 8..out.len() - 2 - 4];
         let micros = i64::from_be_bytes(time.try_into().expect("eight bytes"));
         // 2026-11-23T10:00:01.25Z
         assert_eq!(micros, 1_795_428_001_250_000 - POSTGRES_EPOCH_MICROS);

@@ -97,7 +97,9 @@ impl EventDraft {
     }
 
     /// Commits the event (see [`super::recorder`]); `true` on a recipient's first human visit.
-    pub async fn record(self, state: &AppState) -> Result<bool> {
+    pub async fn record(mut self, state: &AppState) -> Result<bool> {
+        // The timing rules compare this with delivery; tests move the clock.
+        self.event.occurred_at = state.config.clock.now();
         state.recorder.record(self.event).await
     }
 }

@@ -3,6 +3,7 @@
 //! (see [`token`]); targets come from the database, never from the request.
 //! Every event goes through the group-committing [`recorder`].
 
+mod agents;
 pub mod cache;
 pub mod classify;
 pub mod events;
@@ -10,8 +11,10 @@ mod copy;
 pub mod log;
 pub mod recorder;
 pub mod routes;
+pub mod rule;
 pub mod store;
 pub mod stats;
+pub mod timing;
 pub mod token;
 pub mod visitor_key;
 
@@ -28,6 +31,7 @@ use sea_orm::{ActiveValue::Set, DatabaseConnection, EntityTrait};
 use crate::entities::setting;
 use crate::state::AppState;
 pub use classify::Verdict;
+pub use rule::Rule;
 pub use token::{Purpose, TokenKey, TrackingToken};
 
 /// What Herald keeps about the client of a tracked request: never its
@@ -54,7 +58,7 @@ impl FromRequestParts<AppState> for Client {
         let visitor_hash = client_ip(parts, state.config.trust_forwarded_for).map(|ip| state.visitors.visitor_hash(day, ip));
         Ok(Client {
             user_agent: truncate(user_agent, 300).to_owned(),
-            verdict: classify::classify(&parts.method, &parts.headers),
+            verdict: classify::classify(&parts.method, &parts.headers, parts.uri.path().starts_with("/o/")),
             referrer_host: classify::referrer_host(&parts.headers),
             visitor_hash,
         })
@@ -86,6 +90,11 @@ pub(crate) fn client_ip(parts: &Parts, trust_forwarded_for: bool) -> Option<IpAd
 }
 
 const KEY_SETTING: &str = "tracking_key";
+
+/// Compiles the user-agent lists at start-up, not on the first click.
+pub fn compile_agent_lists() {
+    agents::compile();
+}
 
 pub fn router() -> Router<AppState> {
     Router::new().route("/l/{token}", get(routes::click)).route("/o/{file}", get(routes::open_pixel))

@@ -29,6 +29,7 @@ use tokio::sync::{mpsc, oneshot, watch, Notify};
 use super::events::EventKind;
 use super::log::{EventLog, Position};
 use super::store::{self, Marks, Rows};
+use super::timing::TimingRules;
 use crate::config::Config;
 use crate::entities::setting;
 use crate::error::{AppError, Result};
@@ -108,14 +109,16 @@ impl Recorder {
             at: Position::default(),
             rows_at: None,
             buffers: Buffers::default(),
+            rules: config.tracking.clone(),
         };
         loader.read_positions().await?;
         while loader.load_some().await? > 0 {}
         let (loaded_tx, loaded) = watch::channel(loader.at);
         let wake_loader = Arc::new(Notify::new());
+        let rules = config.tracking.clone();
         spawn_loader(loader, config, wake_loader.clone(), loaded_tx, stopped)?;
         let (jobs, queue) = mpsc::channel(QUEUE);
-        tokio::spawn(write_batches(db, queue));
+        tokio::spawn(write_batches(db, rules, queue));
         Ok(Recorder { jobs, log, loaded, wake_loader })
     }
 
@@ -159,7 +162,7 @@ impl Recorder {
 }
 
 /// The group commit of page events.
-async fn write_batches(db: DatabaseConnection, mut queue: mpsc::Receiver<Job>) {
+async fn write_batches(db: DatabaseConnection, rules: TimingRules, mut queue: mpsc::Receiver<Job>) {
     let mut marks = Marks::default();
     let mut batch = Vec::with_capacity(MAX_BATCH);
     while queue.recv_many(&mut batch, MAX_BATCH).await > 0 {
@@ -173,7 +176,7 @@ async fn write_batches(db: DatabaseConnection, mut queue: mpsc::Receiver<Job>) {
             }
         }
         let events: Vec<&NewEvent> = batch.iter().map(|job| &job.event).collect();
-        let outcome = commit(&db, &mut marks, &events).await;
+        let outcome = commit(&db, &mut marks, &rules, &events).await;
         if outcome.is_err() {
             // The transaction rolled back; the marks it set may not exist.
             marks = Marks::default();
@@ -197,9 +200,9 @@ fn answer(jobs: Vec<Job>, outcome: Result<Vec<bool>, String>) {
     }
 }
 
-async fn commit(db: &DatabaseConnection, marks: &mut Marks, events: &[&NewEvent]) -> Result<Vec<bool>, sea_orm::DbErr> {
+async fn commit(db: &DatabaseConnection, marks: &mut Marks, rules: &TimingRules, events: &[&NewEvent]) -> Result<Vec<bool>, sea_orm::DbErr> {
     let txn = db.begin().await?;
-    let applied = store::apply(&txn, marks, events, Rows::Insert).await?;
+    let applied = store::apply(&txn, marks, rules, events, Rows::Insert).await?;
     txn.commit().await?;
     Ok(applied.remember(marks))
 }
@@ -224,6 +227,7 @@ struct Loader {
     at: Position,
     rows_at: Option<Position>,
     buffers: Buffers,
+    rules: TimingRules,
 }
 
 /// The loader's reusable buffers: lines read from the log, rows for `COPY`.
@@ -284,7 +288,7 @@ impl Loader {
             };
             let txn = self.db.begin().await?;
             let refs: Vec<&NewEvent> = events.iter().collect();
-            let applied = store::apply(&txn, &mut self.marks, &refs, rows).await?;
+            let applied = store::apply(&txn, &mut self.marks, &self.rules, &refs, rows).await?;
             self.save(next).exec_without_returning(&txn).await?;
             txn.commit().await?;
             applied.remember(&mut self.marks);

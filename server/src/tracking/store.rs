@@ -4,37 +4,26 @@
 
 use std::collections::{HashMap, HashSet};
 
-use chrono::{DateTime, Duration, Utc};
 use sea_orm::sea_query::{Expr, OnConflict};
-use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter, QuerySelect, Statement};
+use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter, Statement};
 
 use super::classify::Verdict;
+use super::timing::{self, RecentClicks, TimingRules};
 use super::events::EventKind;
 use super::recorder::NewEvent;
-use crate::entities::{collateral, outbox, portal_view, recipient, tracking_event};
+use crate::entities::{collateral, portal_view, recipient};
 
-/// Clicks this soon after delivery are checked for a scanner's burst…
-const SCAN_AFTER_DELIVERY_SECONDS: i64 = 120;
-/// …which is two or more different links of one message within this window.
-const BURST_SECONDS: i64 = 10;
-pub const BURST_REASON: &str = "link burst";
 /// Remembered "first open/visit/click already set" marks before the set is cleared.
 const MARKS_REMEMBERED: usize = 200_000;
 
 /// What a writer remembers so it need not ask the database again:
 /// recipients whose first open/visit/click is set, and the recent clicks of
-/// recipients still in the scanner window (see `detect_bursts`).
+/// recipients still in the scanner window (see [`super::timing`]).
 #[derive(Default)]
 pub struct Marks {
     set: HashSet<(i32, u8)>,
-    recent: HashMap<i32, Vec<Span>>,
+    recent: RecentClicks,
 }
-
-/// Clicks of one recipient on one link: the link and the latest few times.
-type Span = (Option<i32>, Vec<DateTime<Utc>>);
-/// Times kept per recipient and link: enough to see a burst, bounded however
-/// often one link is hit.
-const TIMES_KEPT: usize = 8;
 
 impl Marks {
     fn contains(&self, recipient_id: i32, mark: Mark) -> bool {
@@ -50,31 +39,6 @@ impl Marks {
 
     fn forget(&mut self, recipient_id: i32, mark: Mark) {
         self.set.remove(&(recipient_id, mark as u8));
-    }
-
-    /// Adds a click to the recipient's recent spans.
-    fn note_click(&mut self, recipient_id: i32, link: Option<i32>, at: DateTime<Utc>) {
-        let spans = self.recent.entry(recipient_id).or_default();
-        let times = match spans.iter_mut().find(|span| span.0 == link) {
-            Some(span) => &mut span.1,
-            None => {
-                spans.push((link, Vec::new()));
-                &mut spans.last_mut().expect("just pushed").1
-            }
-        };
-        times.push(at);
-        if times.len() > TIMES_KEPT {
-            times.sort_unstable();
-            times.remove(0);
-        }
-    }
-
-    /// Drops recipients with no click since `before`, keeping the map small.
-    fn prune(&mut self, before: DateTime<Utc>) {
-        if self.recent.len() > MARKS_REMEMBERED {
-            self.recent.clear();
-        }
-        self.recent.retain(|_, spans| spans.iter().flat_map(|span| &span.1).any(|at| *at >= before));
     }
 }
 
@@ -129,16 +93,16 @@ impl Applied {
 pub enum Rows {
     Insert,
     /// Already committed with the verdicts they were logged with (the
-    /// PostgreSQL loader's `COPY`); a burst reclassifies them in place.
+    /// PostgreSQL loader's `COPY`); a timing rule reclassifies them in place.
     Stored,
 }
 
 /// Writes one batch in the caller's transaction: the rows, the recipients'
-/// first open/visit/click, scanner bursts, once-a-day views, "most
+/// first open/visit/click, the timing rules, once-a-day views, "most
 /// clicked" counters and webhook deliveries.
-pub async fn apply(txn: &DatabaseTransaction, marks: &mut Marks, events: &[&NewEvent], rows: Rows) -> Result<Applied, sea_orm::DbErr> {
+pub async fn apply(txn: &DatabaseTransaction, marks: &mut Marks, rules: &TimingRules, events: &[&NewEvent], rows: Rows) -> Result<Applied, sea_orm::DbErr> {
     let mut verdicts: Vec<Verdict> = events.iter().map(|event| event.client.verdict.clone()).collect();
-    let reclassified = detect_bursts(txn, marks, events, &mut verdicts).await?;
+    let reclassified = timing::judge(txn, &mut marks.recent, rules, events, &mut verdicts, rows == Rows::Stored).await?;
     let mut keep = Vec::with_capacity(events.len());
     for event in events {
         // Once-a-day views decide whether their row is written, so they
@@ -154,7 +118,8 @@ pub async fn apply(txn: &DatabaseTransaction, marks: &mut Marks, events: &[&NewE
     let mut set: Vec<(i32, Mark)> = Vec::new();
     for (index, (event, verdict)) in events.iter().zip(&verdicts).enumerate() {
         let (Some(recipient_id), Some(mark)) = (event.recipient_id, Mark::of(event.kind)) else { continue };
-        if verdict.automated || marks.contains(recipient_id, mark) || set.contains(&(recipient_id, mark)) {
+        // Approximate opens are not certain reads: they set no first open.
+        if verdict.automated || verdict.is_approximate() || marks.contains(recipient_id, mark) || set.contains(&(recipient_id, mark)) {
             continue;
         }
         set.push((recipient_id, mark));
@@ -185,12 +150,12 @@ fn placeholders(backend: sea_orm::DbBackend, rows: usize) -> String {
             out.push_str(", ");
         }
         out.push('(');
-        for column in 0..15 {
+        for column in 0..COLUMN_COUNT {
             if column > 0 {
                 out.push_str(", ");
             }
             match backend {
-                sea_orm::DbBackend::Postgres => out.push_str(&format!("${}", row * 15 + column + 1)),
+                sea_orm::DbBackend::Postgres => out.push_str(&format!("${}", row * COLUMN_COUNT + column + 1)),
                 _ => out.push('?'),
             }
         }
@@ -200,7 +165,8 @@ fn placeholders(backend: sea_orm::DbBackend, rows: usize) -> String {
 }
 
 pub(super) const COLUMNS: &str =
-    "announcement_id, collateral_id, recipient_id, user_id, link_id, short_link_id, kind, channel, user_agent, ua_class, automated, bot_reason, referrer_host, visitor_hash, occurred_at";
+    "announcement_id, collateral_id, recipient_id, user_id, link_id, short_link_id, kind, channel, user_agent, ua_class, automated, bot_reason, referrer_host, visitor_hash, occurred_at, rule";
+const COLUMN_COUNT: usize = 16;
 
 /// Inserts the rows as bound parameters in statements of 100, 10 or 1
 /// rows: three statement texts, each prepared once per connection however
@@ -214,7 +180,7 @@ async fn insert_rows<'a>(db: &impl ConnectionTrait, rows: impl Iterator<Item = (
         let size = [100, 10, 1].into_iter().find(|size| *size <= rest.len()).unwrap_or(1);
         let (chunk, tail) = rest.split_at(size);
         let sql = format!("INSERT INTO tracking_events ({COLUMNS}) VALUES {}", placeholders(backend, size));
-        let mut values: Vec<sea_orm::Value> = Vec::with_capacity(size * 15);
+        let mut values: Vec<sea_orm::Value> = Vec::with_capacity(size * COLUMN_COUNT);
         for (event, verdict) in chunk {
             values.extend([
                 event.announcement_id.into(),
@@ -232,6 +198,7 @@ async fn insert_rows<'a>(db: &impl ConnectionTrait, rows: impl Iterator<Item = (
                 event.client.referrer_host.clone().into(),
                 event.client.visitor_hash.clone().into(),
                 event.occurred_at.into(),
+                verdict.rule.map(|rule| rule.as_str()).into(),
             ]);
         }
         db.execute(Statement::from_sql_and_values(backend, sql, values)).await?;
@@ -263,108 +230,6 @@ async fn first_view_today(txn: &DatabaseTransaction, event: &NewEvent) -> Result
     .exec_without_returning(txn)
     .await?;
     Ok(inserted == 1)
-}
-
-/// Marks clicks as a scanner's when one message's links are hit in a burst
-/// (two different links within [`BURST_SECONDS`]) soon after its delivery;
-/// earlier clicks of the burst are reclassified too. Judged on the events'
-/// own times, so a batch loaded late is judged the same. Returns the
-/// recipients whose first-click time must be recounted.
-async fn detect_bursts(txn: &DatabaseTransaction, marks: &mut Marks, events: &[&NewEvent], verdicts: &mut [Verdict]) -> Result<Vec<i32>, sea_orm::DbErr> {
-    let clicked: HashSet<i32> = events.iter().filter(|e| e.kind == EventKind::Click).filter_map(|e| e.recipient_id).collect();
-    if clicked.is_empty() {
-        return Ok(Vec::new());
-    }
-    let delivered: HashMap<i32, DateTime<Utc>> = outbox::Entity::find()
-        .select_only()
-        .columns([outbox::Column::RecipientId, outbox::Column::SentAt])
-        .filter(outbox::Column::RecipientId.is_in(clicked.iter().copied()))
-        .filter(outbox::Column::SentAt.is_not_null())
-        .into_tuple::<(Option<i32>, Option<DateTime<Utc>>)>()
-        .all(txn)
-        .await?
-        .into_iter()
-        .filter_map(|(recipient, sent)| Some((recipient?, sent?)))
-        .collect();
-    let soon_after_delivery = |recipient_id: i32, at: DateTime<Utc>| {
-        delivered.get(&recipient_id).is_some_and(|sent| at >= *sent - Duration::seconds(5) && at <= *sent + Duration::seconds(SCAN_AFTER_DELIVERY_SECONDS))
-    };
-    let fresh: Vec<&&NewEvent> = events
-        .iter()
-        .filter(|e| e.kind == EventKind::Click && e.recipient_id.is_some_and(|id| soon_after_delivery(id, e.occurred_at)))
-        .collect();
-    let Some(earliest) = fresh.iter().map(|e| e.occurred_at).min() else { return Ok(Vec::new()) };
-    let candidates: HashSet<i32> = fresh.iter().filter_map(|e| e.recipient_id).collect();
-    // The clicks already stored, for recipients this writer has not seen
-    // lately: one row per recipient and link, however many clicks.
-    let unknown: Vec<i32> = candidates.iter().copied().filter(|id| !marks.recent.contains_key(id)).collect();
-    if !unknown.is_empty() {
-        let stored: Vec<(i32, Option<i32>, Option<DateTime<Utc>>, Option<DateTime<Utc>>)> = tracking_event::Entity::find()
-            .select_only()
-            .column(tracking_event::Column::RecipientId)
-            .column(tracking_event::Column::LinkId)
-            .column_as(tracking_event::Column::OccurredAt.min(), "first")
-            .column_as(tracking_event::Column::OccurredAt.max(), "last")
-            .filter(tracking_event::Column::RecipientId.is_in(unknown.iter().copied()))
-            .filter(tracking_event::Column::Kind.eq(EventKind::Click.as_str()))
-            .filter(tracking_event::Column::OccurredAt.gte(earliest - Duration::seconds(BURST_SECONDS)))
-            .group_by(tracking_event::Column::RecipientId)
-            .group_by(tracking_event::Column::LinkId)
-            .into_tuple()
-            .all(txn)
-            .await?;
-        for (recipient, link, first, last) in stored {
-            if let (Some(first), Some(last)) = (first, last) {
-                marks.note_click(recipient, link, first);
-                marks.note_click(recipient, link, last);
-            }
-        }
-        for id in &unknown {
-            marks.recent.entry(*id).or_default();
-        }
-    }
-    for event in &fresh {
-        marks.note_click(event.recipient_id.expect("fresh clicks have one"), event.link_id, event.occurred_at);
-    }
-    let latest = fresh.iter().map(|e| e.occurred_at).max().unwrap_or(earliest);
-    marks.prune(latest - Duration::seconds(SCAN_AFTER_DELIVERY_SECONDS));
-    let clicks: Vec<(i32, Option<i32>, DateTime<Utc>)> = candidates
-        .iter()
-        .flat_map(|id| marks.recent.get(id).into_iter().flatten().flat_map(move |span| span.1.iter().map(move |at| (*id, span.0, *at))))
-        .collect();
-    // Two different links of one recipient hit within BURST_SECONDS of each other.
-    let window = Duration::seconds(BURST_SECONDS);
-    let mut bursting: HashSet<i32> = HashSet::new();
-    for (i, a) in clicks.iter().enumerate() {
-        if clicks[i + 1..].iter().any(|b| a.0 == b.0 && a.1 != b.1 && (a.2 - b.2).abs() <= window) {
-            bursting.insert(a.0);
-        }
-    }
-    if bursting.is_empty() {
-        return Ok(Vec::new());
-    }
-    for (event, verdict) in events.iter().zip(verdicts.iter_mut()) {
-        let in_burst = event.kind == EventKind::Click && event.recipient_id.is_some_and(|id| bursting.contains(&id) && soon_after_delivery(id, event.occurred_at));
-        if in_burst && !verdict.automated {
-            *verdict = Verdict { ua_class: verdict.ua_class.clone(), automated: true, reason: Some(BURST_REASON.into()) };
-        }
-    }
-    // Earlier clicks of the burst, stored as human, are a scanner's too
-    // (and this batch's own, when its rows were stored ahead).
-    for recipient_id in &bursting {
-        let Some(sent) = delivered.get(recipient_id) else { continue };
-        tracking_event::Entity::update_many()
-            .col_expr(tracking_event::Column::Automated, Expr::value(true))
-            .col_expr(tracking_event::Column::BotReason, Expr::value(BURST_REASON))
-            .filter(tracking_event::Column::RecipientId.eq(*recipient_id))
-            .filter(tracking_event::Column::Kind.eq(EventKind::Click.as_str()))
-            .filter(tracking_event::Column::Automated.eq(false))
-            .filter(tracking_event::Column::OccurredAt.gte(*sent - Duration::seconds(5)))
-            .filter(tracking_event::Column::OccurredAt.lte(*sent + Duration::seconds(SCAN_AFTER_DELIVERY_SECONDS)))
-            .exec(txn)
-            .await?;
-    }
-    Ok(bursting.into_iter().collect())
 }
 
 /// A recipient's first click is the first human one; after a burst was
@@ -412,6 +277,7 @@ async fn announce(txn: &DatabaseTransaction, events: &[&NewEvent], verdicts: &[V
             "channel": event.channel,
             "automated": verdict.automated,
             "bot_reason": verdict.reason,
+            "rule": verdict.rule,
             "user_agent_class": verdict.ua_class,
             "referrer_host": event.client.referrer_host,
             "occurred_at": event.occurred_at,
