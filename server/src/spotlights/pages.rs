@@ -16,7 +16,7 @@ use super::service::{self, RawAnnouncement};
 use super::status::{self, Delivery, RecipientStatus};
 use super::templates;
 use crate::auth::extract::{HrStaff, Require};
-use crate::auth::{AuthSession, CsrfForm, Role};
+use crate::auth::{AuthSession, CsrfForm};
 use crate::entities::{announcement, spotlight_template};
 use crate::error::{AppError, Result};
 use crate::search::{SearchRequest, Sort, Viewer};
