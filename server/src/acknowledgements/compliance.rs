@@ -52,6 +52,7 @@ pub fn is_overdue(model: &request::Model, today: NaiveDate) -> bool {
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, ToSchema)]
+#[schema(as = AcknowledgementCounts)]
 pub struct Counts {
     pub asked: u64,
     pub confirmed: u64,
@@ -83,6 +84,7 @@ impl Counts {
 
 /// A request's counts overall and by department and location.
 #[derive(Clone, Debug, Default, Serialize, ToSchema)]
+#[schema(as = AcknowledgementFigures)]
 pub struct Figures {
     pub counts: Counts,
     pub departments: BTreeMap<String, Counts>,
