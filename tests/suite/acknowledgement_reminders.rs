@@ -53,6 +53,34 @@ async fn two_servers_send_each_reminder_once() {
     assert_each_once(&sink, "ack_reminder", &staff, 1);
 }
 
+#[tokio::test]
+async fn a_reminder_waits_for_the_working_hours_set_for_the_readers_location() {
+    let sink = SmtpSink::start();
+    let app = TestApp::spawn_with(mail_via(&sink, 500)).await;
+    let lisbon = people(&app, "lisbon", 2, "Shift").await;
+    let tokyo = people(&app, "tokyo", 2, "Shift").await;
+    crate::safe_sending::move_to(&app, "tokyo", "Tokyo").await;
+    // Tokyo's one working hour starts three hours after the reminder falls due (a week and an hour from now).
+    let tokyo_then = chrono::Utc::now() + Duration::hours(9 + 1);
+    let start = (chrono::Timelike::hour(&tokyo_then) as i32 * 60 + chrono::Timelike::minute(&tokyo_then) as i32 + 180) % 1440;
+    let hours = herald::spotlights::window::Hours::parse("Asia/Tokyo", start, (start + 60) % 1440, "1111111").unwrap();
+    herald::spotlights::locations::set(&app.state.db, "Tokyo", &hours).await.unwrap();
+    let item = published_item(&app, "Remote Work Policy", POLICY_BODY).await;
+    let (status, created) = Api::new(&app).await.post("/acknowledgements", json!({"collateral_id": item, "audience": {"departments": ["Shift"]}, "due_date": today_plus(&app, 20)})).await;
+    assert_eq!(status, 201, "{created}");
+    eventually("the request to everyone", || async { (counts(&sink, "request").len() == 4).then_some(()) }).await;
+
+    app.state.config.clock.advance(Duration::days(7) + Duration::hours(1));
+    eventually("Lisbon's reminders, at once", || async { lisbon.iter().all(|e| counts(&sink, "ack_reminder").contains_key(e)).then_some(()) }).await;
+    eventually("every reminder recorded", || async { (acknowledgement_reminder::Entity::find().count(&app.state.db).await.ok()? == 4).then_some(()) }).await;
+    tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
+    assert!(tokyo.iter().all(|e| !counts(&sink, "ack_reminder").contains_key(e)), "Tokyo is not at work yet");
+
+    app.state.config.clock.advance(Duration::minutes(181));
+    eventually("Tokyo's reminders when its hour starts", || async { (counts(&sink, "ack_reminder").len() == 4).then_some(()) }).await;
+    assert_each_once(&sink, "ack_reminder", &lisbon.iter().chain(&tokyo).cloned().collect::<Vec<_>>(), 1);
+}
+
 /// The people of the crash test; the binary imports them.
 const PEOPLE: usize = 150;
 

@@ -244,7 +244,8 @@ async fn hr_leads_choose_the_rule_on_the_settings_page_unless_the_configuration_
     assert_eq!(refused.status(), 409);
 }
 
-async fn move_to(app: &TestApp, prefix: &str, location: &str) {
+/// Moves everyone whose address starts with `prefix` to `location`.
+pub async fn move_to(app: &TestApp, prefix: &str, location: &str) {
     use sea_orm::sea_query::Expr;
     herald::entities::user::Entity::update_many()
         .col_expr(herald::entities::user::Column::Location, Expr::value(location))

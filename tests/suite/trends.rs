@@ -290,3 +290,27 @@ async fn a_subscribed_lead_gets_one_email_per_period_however_often_the_scheduler
     assert_eq!(run_once(&state.db, &state.config, at(30, 10) + chrono::Duration::days(40)).await.unwrap(), 0);
     assert_eq!(trend_emails(&app, &email).await.len(), 3);
 }
+
+#[tokio::test]
+async fn a_report_waits_for_the_working_hours_set_for_the_leads_location() {
+    let app = TestApp::spawn().await;
+    two_weeks(&app).await;
+    let (tokyo, lisbon) = (app.user(Role::HrLead).await, app.user(Role::HrLead).await);
+    for (email, location) in [(&tokyo, "Tokyo"), (&lisbon, "Lisbon")] {
+        let mut person: user::ActiveModel = herald::users::service::find_by_email(&app.state.db, email).await.unwrap().unwrap().into();
+        person.location = Set(location.into());
+        let person = person.update(&app.state.db).await.unwrap();
+        let week = herald::analytics::trend_period::Frequency::parse("week");
+        herald::analytics::trend_mail::choose(&app.state.db, person.id, week).await.unwrap();
+    }
+    let weekdays = herald::spotlights::window::Hours::parse("Asia/Tokyo", 9 * 60, 17 * 60, "1111100").unwrap();
+    herald::spotlights::locations::set(&app.state.db, "Tokyo", &weekdays).await.unwrap();
+
+    // Monday 23 November, 10:00 UTC: 19:00 in Tokyo, after work; Lisbon has no hours set.
+    let (state, monday) = (&app.state, at(23, 10));
+    assert_eq!(herald::analytics::trend_mail::run_once(&state.db, &state.config, monday).await.unwrap(), 2);
+    let held = &trend_emails(&app, &tokyo).await[0];
+    assert_eq!(held.next_attempt_at, at(24, 0), "Tuesday 09:00 in Tokyo");
+    let now = trend_emails(&app, &lisbon).await[0].next_attempt_at;
+    assert!(now <= Utc::now(), "without hours the report goes at once ({now})");
+}

@@ -73,6 +73,7 @@ impl Reminders {
 
     async fn send_step(&self, model: &request::Model, step: &str, now: DateTime<Utc>) -> Result<u64> {
         let title = crate::library::service::find_by_id(&self.db, model.collateral_id).await.map(|item| item.title).unwrap_or_default();
+        let hours = crate::spotlights::locations::all(&self.db).await?;
         let mut queued = 0;
         loop {
             let people = not_yet_reminded(&self.db, model.id, step, step == ESCALATION).await?;
@@ -81,12 +82,14 @@ impl Reminders {
             }
             let txn = self.db.begin().await?;
             for person in &people {
-                let (to_email, to_name, email) = match (&person.manager, step == ESCALATION) {
-                    (Some((manager_email, manager_name)), true) => (manager_email.clone(), manager_name.clone(), self.escalation(model, &title, person)),
-                    _ => (person.email.clone(), person.name.clone(), self.reminder(model, &title, person)),
+                let (to, email) = match (&person.manager, step == ESCALATION) {
+                    (Some(manager), true) => (manager, self.escalation(model, &title, person)),
+                    _ => (&person.contact, self.reminder(model, &title, person)),
                 };
-                if record(&txn, model.id, person.user_id, step, &to_email, now).await? {
-                    crate::delivery::queue_message(&txn, kind_of(step), &to_email, &to_name, &email, self.config.host()).await?;
+                if record(&txn, model.id, person.user_id, step, &to.email, now).await? {
+                    // Never outside the working hours HR set for where the reader works.
+                    let not_before = crate::spotlights::locations::working_moment(&hours, &to.location, now);
+                    crate::delivery::queue_message_at(&txn, kind_of(step), &to.email, &to.name, &email, self.config.host(), not_before).await?;
                     queued += 1;
                 }
             }
@@ -97,7 +100,7 @@ impl Reminders {
     fn reminder(&self, model: &request::Model, title: &str, person: &Pending) -> RenderedEmail {
         let link = crate::spotlights::links::page_url(&self.key, self.config.public_base(), person.recipient_id);
         let due = model.due_date.format("%-d %B %Y").to_string();
-        let first = person.name.split_whitespace().next().unwrap_or(&person.name);
+        let first = person.contact.name.split_whitespace().next().unwrap_or(&person.contact.name);
         let organisation = &self.config.mail.organisation;
         let text = format!(
             "Dear {first},\n\nPlease read “{title}” (version {}) and confirm by {due}.\n\nRead it and confirm here:\n{link}\n\n\
@@ -121,18 +124,18 @@ impl Reminders {
         let text = format!(
             "{} ({}) has not yet confirmed reading “{title}” (version {}), which was due on {due}.\n\n\
              Please remind them: the email from HR has their personal link, and the item waits for them on the Herald home page.\n\n{organisation}\n",
-            person.name, person.email, model.collateral_version
+            person.contact.name, person.contact.email, model.collateral_version
         );
         let html = format!(
             "<p>{} ({}) has not yet confirmed reading <strong>{}</strong> (version {}), which was due on {due}.</p>\
              <p>Please remind them: the email from HR has their personal link, and the item waits for them on the Herald home page.</p><p>{}</p>",
-            escape(&person.name),
-            escape(&person.email),
+            escape(&person.contact.name),
+            escape(&person.contact.email),
             escape(title),
             model.collateral_version,
             escape(organisation)
         );
-        RenderedEmail { subject: format!("{} has not yet confirmed “{title}”", person.name), text, html }
+        RenderedEmail { subject: format!("{} has not yet confirmed “{title}”", person.contact.name), text, html }
     }
 }
 
@@ -149,10 +152,17 @@ fn kind_of(step: &str) -> &'static str {
 struct Pending {
     user_id: i32,
     recipient_id: i32,
+    contact: Contact,
+    /// Their manager, when that is someone in the directory who is still here.
+    manager: Option<Contact>,
+}
+
+/// Where a reminder or an escalation goes.
+struct Contact {
     name: String,
     email: String,
-    /// (email, name) of their manager, when that is someone in the directory who is still here.
-    manager: Option<(String, String)>,
+    /// For the working hours of their location.
+    location: String,
 }
 
 /// Up to [`CHUNK`] people of the request who have not confirmed, are still
@@ -162,7 +172,7 @@ async fn not_yet_reminded(db: &DatabaseConnection, request_id: i32, step: &str, 
     let (p1, p2) = (placeholder(backend, 1), placeholder(backend, 2));
     let manager = if with_manager { " AND m.id IS NOT NULL" } else { "" };
     let sql = format!(
-        "SELECT p.user_id, p.recipient_id, p.name, p.email, m.email AS manager_email, m.name AS manager_name \
+        "SELECT p.user_id, p.recipient_id, p.name, p.email, u.location, m.email AS manager_email, m.name AS manager_name, m.location AS manager_location \
          FROM acknowledgement_people p \
          JOIN users u ON u.id = p.user_id AND u.active \
          LEFT JOIN users m ON m.email = p.manager_email AND m.active \
@@ -175,12 +185,16 @@ async fn not_yet_reminded(db: &DatabaseConnection, request_id: i32, step: &str, 
     for row in rows {
         let manager_email: Option<String> = row.try_get("", "manager_email")?;
         let manager_name: Option<String> = row.try_get("", "manager_name")?;
+        let manager_location: Option<String> = row.try_get("", "manager_location")?;
+        let manager = match (manager_email, manager_name) {
+            (Some(email), Some(name)) => Some(Contact { name, email, location: manager_location.unwrap_or_default() }),
+            _ => None,
+        };
         people.push(Pending {
             user_id: row.try_get("", "user_id")?,
             recipient_id: row.try_get("", "recipient_id")?,
-            name: row.try_get("", "name")?,
-            email: row.try_get("", "email")?,
-            manager: manager_email.zip(manager_name),
+            contact: Contact { name: row.try_get("", "name")?, email: row.try_get("", "email")?, location: row.try_get("", "location")? },
+            manager,
         });
     }
     Ok(people)

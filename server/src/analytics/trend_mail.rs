@@ -90,6 +90,7 @@ pub async fn run_once(db: &DatabaseConnection, config: &Config, now: DateTime<Ut
         let people: HashMap<i32, user::Model> =
             user::Entity::find().filter(user::Column::Id.is_in(due.iter().map(|s| s.user_id))).all(db).await?.into_iter().map(|p| (p.id, p)).collect();
         let report = trends::report(db, period, Ranking::Volume).await?;
+        let hours = crate::spotlights::locations::all(db).await?;
         let link = format!("{}/analytics/trends?{}", config.public_base(), period.query());
         for row in due {
             // Someone who left or is no longer a lead keeps the row but gets nothing.
@@ -107,7 +108,9 @@ pub async fn run_once(db: &DatabaseConnection, config: &Config, now: DateTime<Ut
                 .rows_affected
                 == 1;
             if claimed {
-                crate::delivery::queue_message(&txn, "trends", &person.email, &person.name, &email, config.host()).await?;
+                // Claimed now, delivered when the lead's working day starts.
+                let not_before = crate::spotlights::locations::working_moment(&hours, &person.location, now);
+                crate::delivery::queue_message_at(&txn, "trends", &person.email, &person.name, &email, config.host(), not_before).await?;
             }
             txn.commit().await?;
             if claimed {

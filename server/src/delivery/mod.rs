@@ -17,7 +17,7 @@ mod writer;
 
 use std::sync::Arc;
 
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use sea_orm::{ActiveValue::Set, ConnectionTrait, EntityTrait};
 use tokio::sync::Notify;
 
@@ -45,6 +45,21 @@ impl Mailer {
 /// notification); returns its Message-ID, by which the message's writer can
 /// find what it belongs to (see `sign_in_links::delivery`).
 pub async fn queue_message(db: &impl ConnectionTrait, kind: &str, to_email: &str, to_name: &str, email: &RenderedEmail, host: &str) -> Result<String> {
+    queue_message_at(db, kind, to_email, to_name, email, host, None).await
+}
+
+/// [`queue_message`], held until `not_before` when given (a reminder or a
+/// report waiting for the recipient's working hours: the worker leaves a
+/// message alone until its `next_attempt_at`).
+pub async fn queue_message_at(
+    db: &impl ConnectionTrait,
+    kind: &str,
+    to_email: &str,
+    to_name: &str,
+    email: &RenderedEmail,
+    host: &str,
+    not_before: Option<DateTime<Utc>>,
+) -> Result<String> {
     let now = Utc::now();
     let message_id = format!("<herald.{kind}.{}@{host}>", crate::auth::password::random_secret(12).to_lowercase());
     outbox_row::Entity::insert(outbox_row::ActiveModel {
@@ -58,7 +73,7 @@ pub async fn queue_message(db: &impl ConnectionTrait, kind: &str, to_email: &str
         html_body: Set(email.html.clone()),
         status: Set("queued".into()),
         attempts: Set(0),
-        next_attempt_at: Set(now),
+        next_attempt_at: Set(not_before.unwrap_or(now)),
         message_id: Set(message_id.clone()),
         created_at: Set(now),
         ..Default::default()

@@ -4,10 +4,11 @@
 
 use std::collections::HashMap;
 
+use chrono::{DateTime, Utc};
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{ActiveValue::Set, ConnectionTrait, EntityTrait};
 
-use super::window::Hours;
+use super::window::{opens_at, Hours, SendWindow};
 use crate::entities::{location_hours, user};
 use crate::error::{AppError, Result};
 
@@ -25,6 +26,14 @@ pub async fn all(db: &impl ConnectionTrait) -> Result<HashMap<String, Hours>> {
 /// The hours of `location` among `known`, or the default.
 pub fn of(known: &HashMap<String, Hours>, location: &str) -> Hours {
     known.get(location).cloned().unwrap_or_else(Hours::default_hours)
+}
+
+/// When a message that is not a spotlight (a reminder, a report) may reach
+/// someone at `location`: at once, unless HR set that location's hours and
+/// it is outside them, then when their next working day starts.
+pub fn working_moment(known: &HashMap<String, Hours>, location: &str, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
+    let hours = known.get(location)?;
+    Some(opens_at(&SendWindow::WorkingHours, hours, now)).filter(|at| *at > now)
 }
 
 /// Sets a location's time zone and hours (the location must be in the directory).
