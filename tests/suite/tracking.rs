@@ -458,6 +458,8 @@ async fn clicks_stored_but_not_applied_when_the_server_died_are_applied_once_on_
     let people = recipients_of(&app, id).await;
     let (ana, bo) = (&people[0], &people[1]);
     let browser = app.browser();
+    // People's clicks, not a scanner's right after delivery (docs/tracking.md).
+    app.state.config.clock.advance(chrono::Duration::minutes(3));
     let positions = |app: &TestApp| {
         let db = app.state.db.clone();
         async move {

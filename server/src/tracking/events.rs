@@ -1,6 +1,6 @@
 //! The kinds of tracking events and how a handler records one.
 
-use chrono::Utc;
+use chrono::{SubsecRound, Utc};
 
 use super::recorder::NewEvent;
 use super::Client;
@@ -52,7 +52,7 @@ impl EventDraft {
                 link_id: None,
                 short_link_id: None,
                 client,
-                occurred_at: Utc::now(),
+                occurred_at: Utc::now().trunc_subsecs(6),
                 once_per_day: false,
             },
         }
@@ -99,7 +99,9 @@ impl EventDraft {
     /// Commits the event (see [`super::recorder`]); `true` on a recipient's first human visit.
     pub async fn record(mut self, state: &AppState) -> Result<bool> {
         // The timing rules compare this with delivery; tests move the clock.
-        self.event.occurred_at = state.config.clock.now();
+        // Whole microseconds, as PostgreSQL stores them: the rules also compare
+        // it with the stored rows, and a nanosecond apart would be a "repeat".
+        self.event.occurred_at = state.config.clock.now().trunc_subsecs(6);
         state.recorder.record(self.event).await
     }
 }
