@@ -65,6 +65,7 @@ async fn broken_links_and_unfilled_placeholders_stop_submit_unless_sent_anyway()
         "Starts on [DATE]. Old: {base}/library/{old} and {base}/library/no-such-item. Outside: {site}/gone, {site}/ok, {site}/get-only and http://10.255.255.1/intranet."
     );
     let author = Api::new(&app).await;
+    let _approver = Api::lead(&app).await;
     let (status, created) = author
         .post("/announcements", json!({"title": "Dental", "subject": "Your plan on {{ pay_date }}", "message": message, "collateral_ids": [featured], "audience": {"departments": ["Preflight"]}}))
         .await;
