@@ -100,7 +100,7 @@ async fn broken_links_and_unfilled_placeholders_stop_submit_unless_sent_anyway()
     let hr = app.signed_in(Role::HrStaff).await;
     let page = format!("/spotlights/{id}");
     let shown = app.get(&hr, &page).await.text().await.unwrap();
-    assert!(shown.contains("id=\"preflight-blocking\"") && shown.contains("id=\"send-anyway\"") && shown.contains("HTTP 404 Not Found"), "the page shows the problems");
+    assert!(shown.contains("id=\"preflight-blocking\"") && shown.contains("name=\"send_anyway\"") && shown.contains("HTTP 404 Not Found"), "the page shows the problems");
     let csrf = app.csrf(&hr, &page).await;
     let refused = app.post_form(&hr, &format!("{page}/submit"), &[("csrf", &csrf)]).await;
     assert_eq!(refused.status(), 422);
@@ -126,6 +126,15 @@ async fn a_spotlight_nobody_approves_is_stopped_at_send_unless_sent_anyway() {
     let (status, refused) = api.post(&format!("/announcements/{id}/send"), json!({})).await;
     assert_eq!(status, 422, "{refused}");
     assert!(refused.to_string().contains("TODO"), "{refused}");
+    assert_eq!(api.get(&format!("/announcements/{id}")).await["status"], "draft");
+    // A schedule sends later, unattended: it is held to the same checks now.
+    let hr = app.signed_in(Role::HrStaff).await;
+    let page = format!("/spotlights/{id}");
+    let csrf = app.csrf(&hr, &page).await;
+    let later = (app.state.config.clock.now() + chrono::Duration::days(2)).format("%Y-%m-%dT%H:%M").to_string();
+    let refused = app.post_form(&hr, &format!("{page}/schedule"), &[("csrf", &csrf), ("at", &later)]).await;
+    assert_eq!(refused.status(), 422);
+    assert!(refused.text().await.unwrap().contains("TODO"));
     assert_eq!(api.get(&format!("/announcements/{id}")).await["status"], "draft");
     let (status, sent) = api.post(&format!("/announcements/{id}/send"), json!({"send_anyway": true})).await;
     assert_eq!(status, 202, "{sent}");

@@ -276,12 +276,19 @@ pub async fn progress(_user: Require<HrStaff>, State(state): State<AppState>, Pa
 pub struct ScheduleForm {
     /// `YYYY-MM-DDTHH:MM`, in UTC.
     at: String,
+    /// "Send anyway": schedule despite broken links or unfilled placeholders.
+    #[serde(default)]
+    send_anyway: Option<String>,
 }
 
 pub async fn schedule(user: Require<HrStaff>, State(state): State<AppState>, Path(id): Path<i32>, CsrfForm(form): CsrfForm<ScheduleForm>) -> Result<Redirect> {
     let at = NaiveDateTime::parse_from_str(form.at.trim(), "%Y-%m-%dT%H:%M")
         .map_err(|_| AppError::Unprocessable("Give the time as a date and time, for example 2026-12-01 09:00.".into()))?;
-    service::schedule(&state.db, id, Utc.from_utc_datetime(&at), Some(user.user().user.id)).await?;
+    let me = &user.user().user;
+    // A schedule sends later, unattended: the checks of "Send" come now.
+    let passed_over = super::safety_checks::guard_send(&state, &service::find(&state.db, id).await?, me, form.send_anyway.is_some()).await?;
+    service::schedule(&state.db, id, Utc.from_utc_datetime(&at), Some(me.id)).await?;
+    super::safety_checks::record_override(&state, id, me.id, &passed_over).await?;
     Ok(Redirect::to(&format!("/spotlights/{id}")))
 }
 
