@@ -57,10 +57,13 @@ impl Outcome {
     }
 }
 
+/// Each address's last answer and when it came.
+type Answers = HashMap<String, (DateTime<Utc>, Outcome)>;
+
 /// Recent answers per address, shared by every request of this server (memory only).
 #[derive(Clone, Default)]
 pub struct LinkChecker {
-    answers: Arc<Mutex<HashMap<String, (DateTime<Utc>, Outcome)>>>,
+    answers: Arc<Mutex<Answers>>,
 }
 
 impl LinkChecker {
