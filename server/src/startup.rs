@@ -59,7 +59,7 @@ impl Application {
             Some(settings) => Some(Arc::new(crate::auth::oidc::Provider::new(settings, config.outbound_allow.clone(), config.public_base())?)),
             None => None,
         };
-        let state = AppState::new(crate::state::Services { db, config, search, tracking, visitors, mailer, recorder, lookups: Default::default(), posting_limits: Default::default(), login_limits: Default::default(), link_limits: Default::default(), oidc });
+        let state = AppState::new(crate::state::Services { db, config, search, tracking, visitors, mailer, recorder, lookups: Default::default(), posting_limits: Default::default(), login_limits: Default::default(), link_limits: Default::default(), link_checker: Default::default(), oidc });
         Ok(Application { listener, router: router(state.clone()), state, stop })
     }
 

@@ -34,6 +34,8 @@ pub struct Services {
     pub login_limits: crate::auth::throttle::LoginLimits,
     /// Emailed sign-in links per address and client (memory only; see `sign_in_links::limits`).
     pub link_limits: crate::sign_in_links::limits::LinkLimits,
+    /// Recent answers of the links spotlights point to (memory only; see `spotlights::link_check`).
+    pub link_checker: crate::spotlights::link_check::LinkChecker,
     /// The single sign-on provider, when `[oidc]` is configured.
     pub oidc: Option<Arc<crate::auth::oidc::Provider>>,
 }

@@ -43,6 +43,7 @@ mod moderation;
 mod oidc;
 mod oidc_provider;
 mod outage;
+mod preflight;
 mod privacy;
 mod attachments;
 mod backup;

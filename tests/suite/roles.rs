@@ -228,6 +228,7 @@ fn api_routes() -> Vec<Case> {
         case(Method::POST, "/api/v1/announcements/1/approve", AtLeast(Role::HrLead), Body::Json(json!({"comment": "ok"}))),
         case(Method::POST, "/api/v1/announcements/1/reject", AtLeast(Role::HrLead), Body::Json(json!({"comment": "not yet"}))),
         case(Method::GET, "/api/v1/announcements/1/audit", staff, Body::Empty),
+        case(Method::GET, "/api/v1/announcements/1/preflight", staff, Body::Empty),
         case(Method::POST, "/api/v1/announcements/1/cancel", staff, Body::Empty),
         case(Method::GET, "/api/v1/lists", staff, Body::Empty),
         case(Method::POST, "/api/v1/lists", staff, Body::Json(json!({"name": "API list"}))),

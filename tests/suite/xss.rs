@@ -111,6 +111,11 @@ async fn payloads_in_every_field_stay_text_on_every_page_and_in_the_email() {
         }
     }
     herald::spotlights::approval::set(&app.state.db, herald::spotlights::approval::ApprovalRule::Never, Default::default(), &setter).await.unwrap();
+    // The pre-flight checks quote what they flag: a placeholder made of a payload.
+    let unfilled = json!({"title": "Flagged", "subject": "Hi", "message": format!("{{{{ {} }}}}", payload("placeholder")), "audience": {"lists": [list["name"].as_str().unwrap()]}});
+    let (status, flagged) = api.post("/announcements", unfilled).await;
+    assert_eq!(status, 201, "{flagged}");
+    let flagged = flagged["id"].as_i64().unwrap();
     // A request to confirm the item, with payloads in what people confirm and are asked.
     let due = (app.state.config.clock.now().date_naive() + chrono::Duration::days(3)).to_string();
     let (status, request) = api
@@ -127,7 +132,7 @@ async fn payloads_in_every_field_stay_text_on_every_page_and_in_the_email() {
         assert!(escaped >= 5, "the payloads were shown (escaped) on only {escaped} pages for {who}: the crawl did not reach them");
     }
     // The approval pages the crawl may not reach from a link: the approver's view and the trail.
-    for path in [format!("/spotlights/{}/review", id + 2), format!("/spotlights/{}", id + 1), format!("/spotlights/{}/review", id + 1)] {
+    for path in [format!("/spotlights/{}/review", id + 2), format!("/spotlights/{}", id + 1), format!("/spotlights/{}/review", id + 1), format!("/spotlights/{flagged}")] {
         let body = app.get(&admin, &path).await.text().await.unwrap();
         assert!(body.contains("xss-"), "{path} shows the payloads");
         assert!(unescaped(&body).is_none(), "{path}: {:?}", unescaped(&body));

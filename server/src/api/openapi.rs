@@ -25,6 +25,7 @@ use super::conformance::{ErrorBody, ErrorDetail, ErrorResponses, UniqueOperation
         crate::spotlights::review_api::approve,
         crate::spotlights::review_api::reject,
         crate::spotlights::review_api::trail,
+        crate::spotlights::review_api::preflight,
         crate::spotlights::api::pause,
         crate::spotlights::api::resume,
         crate::spotlights::api::cancel,

@@ -154,18 +154,25 @@ pub struct SendBody {
     /// When each recipient gets it; absent: as soon as possible.
     #[serde(default)]
     pub window: Option<super::window::SendWindow>,
+    /// Send despite broken links or unfilled placeholders (recorded in the audit trail).
+    #[serde(default)]
+    pub send_anyway: bool,
 }
 
 /// Queues the announcement for every recipient at once (no undo window: a
 /// script has decided); delivery goes on in the background. One that needs
-/// approval and has none answers 409.
+/// approval and has none answers 409; one with broken links or unfilled
+/// placeholders (and no approval) answers 422 with them, unless `send_anyway`.
 #[utoipa::path(post, path = "/api/v1/announcements/{id}/send", tag = "spotlights", params(("id" = i32, Path)), request_body = Option<SendBody>,
     responses((status = 202, description = "queued"), (status = 401), (status = 403), (status = 404), (status = 409), (status = 422)),
     security(("bearer" = [])))]
 pub async fn send(user: Require<HrStaff>, State(state): State<AppState>, Path(id): Path<i32>, body: Option<Json<SendBody>>) -> Result<(StatusCode, Json<serde_json::Value>)> {
-    let window = body.and_then(|Json(body)| body.window);
-    service::set_window(&state.db, id, window.as_ref()).await?;
-    let report = sending::start_sending_as(&state.db, id, state.config.host(), Some(user.user().user.id)).await?;
+    let body = body.map(|Json(body)| body).unwrap_or_default();
+    let me = &user.user().user;
+    let passed_over = super::safety_checks::guard_send(&state, &service::find(&state.db, id).await?, me, body.send_anyway).await?;
+    service::set_window(&state.db, id, body.window.as_ref()).await?;
+    let report = sending::start_sending_as(&state.db, id, state.config.host(), Some(me.id)).await?;
+    super::safety_checks::record_override(&state, id, me.id, &passed_over).await?;
     state.mailer.wake();
     let body = json!({ "id": id, "status": "sending", "recipients": report.recipients, "skipped": report.skipped });
     Ok((StatusCode::ACCEPTED, Json(body)))

@@ -23,10 +23,14 @@ pub enum AuditAction {
     /// Called off within the undo window.
     Undone,
     Sent,
+    /// A test email to oneself ("since its last change" on the pre-flight list).
+    TestSent,
+    /// Submitted or sent despite broken links or unfilled placeholders ("Send anyway").
+    Overridden,
 }
 
 impl AuditAction {
-    const ALL: [AuditAction; 10] = [
+    const ALL: [AuditAction; 12] = [
         AuditAction::Created,
         AuditAction::Changed,
         AuditAction::Submitted,
@@ -37,6 +41,8 @@ impl AuditAction {
         AuditAction::Countdown,
         AuditAction::Undone,
         AuditAction::Sent,
+        AuditAction::TestSent,
+        AuditAction::Overridden,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -51,6 +57,8 @@ impl AuditAction {
             AuditAction::Countdown => "send_pressed",
             AuditAction::Undone => "send_undone",
             AuditAction::Sent => "sent",
+            AuditAction::TestSent => "test_sent",
+            AuditAction::Overridden => "checks_overridden",
         }
     }
 
@@ -73,6 +81,8 @@ impl AuditAction {
             AuditAction::Countdown => "Send pressed (undo window)",
             AuditAction::Undone => "Send undone",
             AuditAction::Sent => "Sending started",
+            AuditAction::TestSent => "Test email sent",
+            AuditAction::Overridden => "Sent on despite the checks",
         }
     }
 }
@@ -100,7 +110,7 @@ pub struct AuditEntry {
     #[serde(skip)]
     pub actor_id: Option<i32>,
     /// created, changed, submitted, approved, returned, approval_withdrawn,
-    /// scheduled, send_pressed, send_undone or sent.
+    /// scheduled, send_pressed, send_undone, sent, test_sent or checks_overridden.
     pub action: String,
     pub label: String,
     pub comment: String,

@@ -10,7 +10,9 @@ pub mod audience_form;
 pub mod compose;
 pub mod countdown;
 pub mod demo;
+pub mod email_checks;
 pub mod form;
+pub mod link_check;
 pub mod links;
 pub mod locations;
 mod location_pages;
@@ -18,12 +20,15 @@ pub mod lists;
 pub mod model;
 pub mod page;
 mod pages;
+pub mod placeholders;
+pub mod preflight;
 pub mod portal;
 mod preview_pages;
 pub mod render;
 pub mod review;
 pub mod review_api;
-mod review_pages;
+pub mod safety_checks;
+pub mod review_pages;
 mod render_limits;
 pub mod sending;
 pub mod service;
@@ -87,6 +92,7 @@ pub fn api_router() -> Router<AppState> {
         .route("/announcements/{id}/approve", post(review_api::approve))
         .route("/announcements/{id}/reject", post(review_api::reject))
         .route("/announcements/{id}/audit", get(review_api::trail))
+        .route("/announcements/{id}/preflight", get(review_api::preflight))
         .route("/announcements/{id}/pause", post(api::pause))
         .route("/announcements/{id}/resume", post(api::resume))
         .route("/announcements/{id}/cancel", post(api::cancel))

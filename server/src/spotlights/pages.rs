@@ -203,6 +203,8 @@ struct ShowPage {
     waiting: Vec<status::Waiting>,
     /// The sending window chosen, described.
     window: Option<String>,
+    /// The pre-flight check list, while it can still be sent.
+    preflight: Option<super::preflight::Preflight>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -232,6 +234,11 @@ pub async fn show(user: Require<HrStaff>, State(state): State<AppState>, Path(id
     let items = super::compose::featured_items(&state.db, id).await?;
     let titles: Vec<(i32, String)> = items.iter().map(|item| (item.collateral_id, item.title.clone())).collect();
     let (reach, reading, reach_withheld) = crate::analytics::disclosure::reach(&state.db, id, &titles, state.config.analytics_min_group).await?;
+    let safety = super::review_pages::panel(&state, &model, user.user()).await?;
+    let preflight = match Status::parse(&model.status).is_editable() {
+        true => Some(super::preflight::run(&state, &model, &user.user().user, &safety).await?),
+        false => None,
+    };
     render(&ShowPage {
         layout: Layout::for_user(user.user()),
         status: Status::parse(&model.status).as_str(),
@@ -249,7 +256,8 @@ pub async fn show(user: Require<HrStaff>, State(state): State<AppState>, Path(id
         smtp: state.config.mail.uses_smtp(),
         flash,
         individual,
-        safety: super::review_pages::panel(&state, &model, user.user()).await?,
+        safety,
+        preflight,
         waiting: status::waiting(&state.db, id, state.config.clock.now()).await?,
         window: service::window_of(&model)?.map(|w| w.describe()),
         model,
@@ -268,12 +276,19 @@ pub async fn progress(_user: Require<HrStaff>, State(state): State<AppState>, Pa
 pub struct ScheduleForm {
     /// `YYYY-MM-DDTHH:MM`, in UTC.
     at: String,
+    /// "Send anyway": schedule despite broken links or unfilled placeholders.
+    #[serde(default)]
+    send_anyway: Option<String>,
 }
 
 pub async fn schedule(user: Require<HrStaff>, State(state): State<AppState>, Path(id): Path<i32>, CsrfForm(form): CsrfForm<ScheduleForm>) -> Result<Redirect> {
     let at = NaiveDateTime::parse_from_str(form.at.trim(), "%Y-%m-%dT%H:%M")
         .map_err(|_| AppError::Unprocessable("Give the time as a date and time, for example 2026-12-01 09:00.".into()))?;
-    service::schedule(&state.db, id, Utc.from_utc_datetime(&at), Some(user.user().user.id)).await?;
+    let me = &user.user().user;
+    // A schedule sends later, unattended: the checks of "Send" come now.
+    let passed_over = super::safety_checks::guard_send(&state, &service::find(&state.db, id).await?, me, form.send_anyway.is_some()).await?;
+    service::schedule(&state.db, id, Utc.from_utc_datetime(&at), Some(me.id)).await?;
+    super::safety_checks::record_override(&state, id, me.id, &passed_over).await?;
     Ok(Redirect::to(&format!("/spotlights/{id}")))
 }
 

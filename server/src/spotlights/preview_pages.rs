@@ -98,6 +98,8 @@ pub async fn send_test(user: Require<HrStaff>, State(state): State<AppState>, Pa
     email.subject = format!("[Test] {}", email.subject);
     let me = &user.user().user;
     crate::delivery::queue_message(&state.db, "test", &me.email, &me.name, &email, state.config.host()).await?;
+    // Not whom it was rendered as: the trail names HR staff only, never recipients.
+    super::audit::record(&state.db, id, Some(me.id), super::audit::AuditAction::TestSent, "").await?;
     state.mailer.wake();
     Ok(Redirect::to(&format!("/spotlights/{id}?flash=test")))
 }

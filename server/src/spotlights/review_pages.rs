@@ -17,7 +17,7 @@ use super::model::Status;
 use super::review::{self, Review};
 use super::service::{self, audience_of};
 use super::window::SendWindow;
-use super::{countdown, lists};
+use super::{countdown, lists, safety_checks};
 use crate::auth::extract::{HrLead, HrStaff, Require};
 use crate::auth::{AuthSession, CsrfForm, EmptyForm};
 use crate::entities::{announcement, user};
@@ -89,6 +89,9 @@ pub struct SendForm {
     /// `YYYY-MM-DDTHH:MM`, a wall-clock time.
     #[serde(default)]
     local_at: String,
+    /// "Send anyway": go on despite broken links or unfilled placeholders.
+    #[serde(default)]
+    send_anyway: Option<String>,
 }
 
 impl SendForm {
@@ -108,8 +111,12 @@ impl SendForm {
 pub async fn send(user: Require<HrStaff>, State(state): State<AppState>, Path(id): Path<i32>, CsrfForm(form): CsrfForm<SendForm>) -> Result<Redirect> {
     let typed = form.confirm_recipients.trim().replace([',', ' '], "").parse().ok();
     let window = form.window()?;
+    let me = &user.user().user;
+    let model = service::find(&state.db, id).await?;
+    let passed_over = safety_checks::guard_send(&state, &model, me, form.send_anyway.is_some()).await?;
     let press = countdown::Press { by: user.user().user.id, now: state.config.clock.now(), typed, window: window.as_ref() };
     countdown::press_send(&state.db, id, press, &state.config.sending.guards, state.config.host()).await?;
+    safety_checks::record_override(&state, id, me.id, &passed_over).await?;
     state.mailer.wake();
     Ok(Redirect::to(&format!("/spotlights/{id}")))
 }
@@ -119,8 +126,18 @@ pub async fn undo(user: Require<HrStaff>, State(state): State<AppState>, Path(id
     Ok(Redirect::to(&format!("/spotlights/{id}?flash=undone")))
 }
 
-pub async fn submit(user: Require<HrStaff>, State(state): State<AppState>, Path(id): Path<i32>, CsrfForm(_): CsrfForm<EmptyForm>) -> Result<Redirect> {
-    review::submit(&state.db, id, &user.user().user, state.config.host(), state.config.public_base()).await?;
+#[derive(Debug, Deserialize)]
+pub struct SubmitForm {
+    /// "Send anyway": submit despite broken links or unfilled placeholders.
+    #[serde(default)]
+    send_anyway: Option<String>,
+}
+
+pub async fn submit(user: Require<HrStaff>, State(state): State<AppState>, Path(id): Path<i32>, CsrfForm(form): CsrfForm<SubmitForm>) -> Result<Redirect> {
+    let me = &user.user().user;
+    let passed_over = safety_checks::guard(&state, &service::find(&state.db, id).await?, me, form.send_anyway.is_some()).await?;
+    review::submit(&state.db, id, me, state.config.host(), state.config.public_base()).await?;
+    safety_checks::record_override(&state, id, me.id, &passed_over).await?;
     state.mailer.wake();
     Ok(Redirect::to(&format!("/spotlights/{id}?flash=submitted")))
 }
