@@ -10,6 +10,7 @@ mod smtp;
 
 mod accessibility;
 mod accounts;
+mod admin_users;
 mod acknowledgements;
 mod acknowledgement_reminders;
 mod analytics;

@@ -6,6 +6,7 @@ pub mod compression;
 pub mod csv_file;
 pub mod layout;
 pub mod no_nul;
+pub mod notice;
 pub mod request_log;
 
 use axum::extract::{Request, State};
