@@ -3,6 +3,7 @@
 
 pub mod assets;
 pub mod compression;
+pub mod confirm;
 pub mod csv_file;
 pub mod layout;
 pub mod no_nul;

@@ -14,6 +14,7 @@ pub enum Notice {
     UserReactivated,
     CommentHidden,
     CommentShown,
+    CommentApproved,
     CommentDeleted,
     ReportDismissed,
     ReportSent,
@@ -24,13 +25,14 @@ pub enum Notice {
     PrivacyChanged,
 }
 
-const ALL: [Notice; 14] = [
+const ALL: [Notice; 15] = [
     Notice::Saved,
     Notice::UserUpdated,
     Notice::UserDeactivated,
     Notice::UserReactivated,
     Notice::CommentHidden,
     Notice::CommentShown,
+    Notice::CommentApproved,
     Notice::CommentDeleted,
     Notice::ReportDismissed,
     Notice::ReportSent,
@@ -50,6 +52,7 @@ impl Notice {
             Notice::UserReactivated => "user-reactivated",
             Notice::CommentHidden => "comment-hidden",
             Notice::CommentShown => "comment-shown",
+            Notice::CommentApproved => "comment-approved",
             Notice::CommentDeleted => "comment-deleted",
             Notice::ReportDismissed => "report-dismissed",
             Notice::ReportSent => "report-sent",
@@ -69,6 +72,7 @@ impl Notice {
             Notice::UserReactivated => "Reactivated: they can sign in again.",
             Notice::CommentHidden => "Comment hidden.",
             Notice::CommentShown => "Comment shown again.",
+            Notice::CommentApproved => "Comment approved: everyone in the discussion can see it now.",
             Notice::CommentDeleted => "Comment deleted.",
             Notice::ReportDismissed => "Report dismissed.",
             Notice::ReportSent => "Thank you: the HR team will look at this comment.",
@@ -76,7 +80,7 @@ impl Notice {
             Notice::WebhookResumed => "Webhook resumed.",
             Notice::WebhookDeleted => "Webhook deleted.",
             Notice::BlastCancelled => "Sending cancelled: no further emails go out.",
-            Notice::PrivacyChanged => "Privacy setting changed.",
+            Notice::PrivacyChanged => "Saved. Employees now see the new setting.",
         }
     }
 
