@@ -15,6 +15,41 @@ use crate::startup::{shutdown_signal, Application};
 use crate::users::{import, service};
 use crate::{db, error::AppError};
 
+/// `println!` for command output, returning the write error instead of panicking.
+///
+/// `println!` panics when standard output is a pipe whose reader has gone
+/// (`herald user list | head`). Rust ignores SIGPIPE, so the write fails with
+/// `BrokenPipe`; commands pass it up with `?` and [`report`] ends quietly, as
+/// ripgrep and other Rust command-line tools do. Restoring the default SIGPIPE
+/// instead would need `unsafe` libc calls and would also kill `herald serve`
+/// when a client hangs up.
+macro_rules! say {
+    ($($arg:tt)*) => {
+        write_line(format_args!($($arg)*))?
+    };
+}
+
+/// `eprintln!` that cannot panic: when standard error is a closed pipe too
+/// (`2>&1 | head`), there is nowhere left to say anything, so it is dropped.
+macro_rules! say_err {
+    ($($arg:tt)*) => {{
+        use std::io::Write;
+        let _ = writeln!(std::io::stderr(), $($arg)*);
+    }};
+}
+
+fn write_line(args: std::fmt::Arguments<'_>) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    out.write_fmt(args)?;
+    out.write_all(b"\n")
+}
+
+/// Whether the command stopped because its reader closed standard output.
+fn closed_pipe(err: &anyhow::Error) -> bool {
+    err.chain().any(|cause| cause.downcast_ref::<std::io::Error>().is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe))
+}
+
 #[derive(Parser, Debug)]
 #[command(name = "herald", version, about = "Herald: HR spotlights with tracked reach and honest feedback")]
 pub struct Cli {
@@ -216,7 +251,7 @@ pub fn run(cli: Cli) -> ExitCode {
     let runtime = match tokio::runtime::Runtime::new() {
         Ok(runtime) => runtime,
         Err(err) => {
-            eprintln!("error: cannot start the async runtime: {err}");
+            say_err!("error: cannot start the async runtime: {err}");
             return ExitCode::FAILURE;
         }
     };
@@ -226,8 +261,10 @@ pub fn run(cli: Cli) -> ExitCode {
 fn report(result: anyhow::Result<ExitCode>) -> ExitCode {
     match result {
         Ok(code) => code,
+        // The reader has all it wanted (`| head`): nothing is wrong.
+        Err(err) if closed_pipe(&err) => ExitCode::SUCCESS,
         Err(err) => {
-            eprintln!("error: {err:#}");
+            say_err!("error: {err:#}");
             ExitCode::FAILURE
         }
     }
@@ -272,7 +309,7 @@ async fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Migrate => {
             let config = load_config(&cli, None)?;
             db::migrate(&db::connect(&config).await?).await?;
-            println!("Migrations applied.");
+            say!("Migrations applied.");
             Ok(ExitCode::SUCCESS)
         }
         Command::User(command) => user(load_config(&cli, None)?, command).await,
@@ -291,13 +328,13 @@ async fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Demo { collateral, seed, people, events } => demo(load_config(&cli, None)?, *collateral, *seed, *people, *events).await,
         Command::Scim(ScimCommand::Token(ScimTokenCommand::Create { name })) => {
             let db = connect_migrated(&load_config(&cli, None)?).await?;
-            println!("{}", crate::scim::tokens::create(&db, name, None).await.map_err(user_error)?.1);
+            say!("{}", crate::scim::tokens::create(&db, name, None).await.map_err(user_error)?.1);
             Ok(ExitCode::SUCCESS)
         }
         Command::Token(TokenCommand::Create { email, name }) => {
             let db = connect_migrated(&load_config(&cli, None)?).await?;
             let user = service::find_by_email(&db, email).await?.with_context(|| format!("no user with email {email}"))?;
-            println!("{}", tokens::create(&db, user.id, name).await.map_err(user_error)?);
+            say!("{}", tokens::create(&db, user.id, name).await.map_err(user_error)?);
             Ok(ExitCode::SUCCESS)
         }
     }
@@ -309,15 +346,15 @@ async fn invite(config: Config, args: &InviteArgs) -> anyhow::Result<ExitCode> {
     let who = if args.all_pending { Invitees::AllPending } else { Invitees::Emails(args.email.clone()) };
     let batch = invitations::invite(&db, &config, None, who).await.map_err(user_error)?;
     let plural = |n: i32| if n == 1 { "" } else { "s" };
-    println!("Queued {} invitation{}.", batch.invited, plural(batch.invited));
+    say!("Queued {} invitation{}.", batch.invited, plural(batch.invited));
     if batch.already_invited > 0 {
-        println!("{} already had an invitation that still works and {} not invited again.", batch.already_invited, if batch.already_invited == 1 { "was" } else { "were" });
+        say!("{} already had an invitation that still works and {} not invited again.", batch.already_invited, if batch.already_invited == 1 { "was" } else { "were" });
     }
     if batch.not_invitable > 0 {
-        println!("{} unknown or inactive: not invited.", batch.not_invitable);
+        say!("{} unknown or inactive: not invited.", batch.not_invitable);
     }
     if batch.invited > 0 {
-        println!("A running `herald serve` sends them within seconds; follow them with GET /api/v1/invitations/{} or on /admin/invitations/{}.", batch.id, batch.id);
+        say!("A running `herald serve` sends them within seconds; follow them with GET /api/v1/invitations/{} or on /admin/invitations/{}.", batch.id, batch.id);
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -338,10 +375,10 @@ async fn serve(config: Config) -> anyhow::Result<ExitCode> {
     let config = app.state.config.clone();
     if let Some(password) = service::ensure_first_admin(&app.state.db, &config.admin_email).await.map_err(user_error)? {
         let login = config.base_url.join("login").context("login URL")?;
-        println!("Herald created the first administrator account. Sign in at {login}");
-        println!("  email:    {}", config.admin_email);
-        println!("  password: {password}");
-        println!("This password is shown only once; Herald asks you to choose a new one at first sign-in.");
+        say!("Herald created the first administrator account. Sign in at {login}");
+        say!("  email:    {}", config.admin_email);
+        say!("  password: {password}");
+        say!("This password is shown only once; Herald asks you to choose a new one at first sign-in.");
     }
     tracing::info!(address = %config.bind, port = app.port(), base_url = %config.base_url, "Herald is listening");
     app.run_until(shutdown_signal()).await?;
@@ -361,9 +398,9 @@ async fn user(config: Config, command: &UserCommand) -> anyhow::Result<ExitCode>
                 None
             };
             let (user, generated) = service::create(&db, new, password.as_deref()).await.map_err(user_error)?;
-            println!("Created {} ({}) as {}.", user.name, user.email, user.role);
+            say!("Created {} ({}) as {}.", user.name, user.email, user.role);
             if let Some(generated) = generated {
-                println!("One-time password: {generated}");
+                say!("One-time password: {generated}");
             }
         }
         UserCommand::List => {
@@ -373,7 +410,7 @@ async fn user(config: Config, command: &UserCommand) -> anyhow::Result<ExitCode>
                 let found = service::search(&db, &query).await.map_err(user_error)?;
                 for user in &found.users {
                     let status = if user.active { "" } else { " (inactive)" };
-                    println!("{}\t{}\t{}\t{}\t{}{}", user.email, user.name, user.role, user.department, user.location, status);
+                    say!("{}\t{}\t{}\t{}\t{}{}", user.email, user.name, user.role, user.department, user.location, status);
                 }
                 if page >= found.pages {
                     break;
@@ -391,10 +428,10 @@ async fn import_employees(config: Config, file: &PathBuf, skip_invalid: bool) ->
     let bar = progress_bar("employees");
     let parsed = import::parse(bytes.as_slice()).map_err(|err| anyhow::anyhow!("{} was not imported: {err}", file.display()))?;
     for rejected in &parsed.rejected {
-        eprintln!("line {}: {}", rejected.line, rejected.reason);
+        say_err!("line {}: {}", rejected.line, rejected.reason);
     }
     if !parsed.rejected.is_empty() && !skip_invalid {
-        eprintln!(
+        say_err!(
             "{} row(s) rejected; nothing was imported. Fix them, or pass --skip-invalid to import the {} valid row(s).",
             parsed.rejected.len(),
             parsed.rows.len()
@@ -404,7 +441,7 @@ async fn import_employees(config: Config, file: &PathBuf, skip_invalid: bool) ->
     bar.set_length(parsed.rows.len() as u64);
     let summary = import::apply(&db, &parsed.rows, |done| bar.set_position(done)).await.map_err(user_error)?;
     bar.finish_and_clear();
-    println!(
+    say!(
         "Imported {}: {} created, {} updated, {} unchanged, {} rejected.",
         file.display(),
         summary.created,
@@ -440,13 +477,13 @@ async fn reindex(config: Config) -> anyhow::Result<ExitCode> {
     let bar = progress_bar("items");
     let count = index.rebuild(&db, advance(&bar)).await?;
     bar.finish_and_clear();
-    println!("Indexed {count} items into {}.", config.index_dir().display());
+    say!("Indexed {count} items into {}.", config.index_dir().display());
     Ok(ExitCode::SUCCESS)
 }
 
 async fn backup(config: Config, dest: &std::path::Path) -> anyhow::Result<ExitCode> {
     let summary = crate::backup::backup(&config, dest).await?;
-    println!(
+    say!(
         "Backed up the {} database and {} files ({}) into {}.",
         summary.database,
         summary.files,
@@ -458,7 +495,7 @@ async fn backup(config: Config, dest: &std::path::Path) -> anyhow::Result<ExitCo
 
 async fn restore(config: Config, source: &std::path::Path) -> anyhow::Result<ExitCode> {
     let summary = crate::backup::restore(&config, source).await?;
-    println!(
+    say!(
         "Restored the {} database and {} files ({}) into {}. Start `herald serve`: it rebuilds the search index and loads any clicks the backup's log still holds.",
         summary.database,
         summary.files,
@@ -477,10 +514,10 @@ async fn demo(config: Config, collateral: usize, seed: u64, people: usize, event
     let bar = progress_bar("items");
     let summary = crate::library::demo::fill(&db, collateral, seed, advance(&bar)).await?;
     bar.finish_and_clear();
-    println!("Added {} library items.", summary.collateral);
+    say!("Added {} library items.", summary.collateral);
     crate::spotlights::templates::ensure_defaults(&db).await?;
     let spotlights = crate::spotlights::demo::fill(&db, summary.owner, people).await?;
-    println!(
+    say!(
         "Added {} demo employees, {} distribution lists and a draft spotlight (/spotlights/{}).",
         spotlights.people,
         spotlights.lists,
@@ -494,7 +531,7 @@ async fn demo(config: Config, collateral: usize, seed: u64, people: usize, event
         })
         .await?;
         bar.finish_and_clear();
-        println!(
+        say!(
             "Added analytics history: {} employees, {} sent announcements, {} tracking events, {} comments.",
             history.employees, history.announcements, history.events, history.comments
         );
@@ -510,9 +547,9 @@ async fn index_now_or_later(config: &Config, db: &sea_orm::DatabaseConnection) -
             let bar = progress_bar("items indexed");
             index.rebuild(db, advance(&bar)).await?;
             bar.finish_and_clear();
-            println!("Search index updated.");
+            say!("Search index updated.");
         }
-        Err(err) => println!("The search index is in use ({err:#}); the running server will index the new items."),
+        Err(err) => say!("The search index is in use ({err:#}); the running server will index the new items."),
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -534,9 +571,9 @@ async fn import_collateral(config: Config, path: &std::path::Path, owner: Option
     let report = crate::library::import::run(&db, &config, owner.id, &source, advance(&bar)).await?;
     bar.finish_and_clear();
     for error in &report.errors {
-        eprintln!("{}: {}", error.source, error.reason);
+        say_err!("{}: {}", error.source, error.reason);
     }
-    println!("Imported {} items; {} failed.", report.created, report.errors.len());
+    say!("Imported {} items; {} failed.", report.created, report.errors.len());
     index_now_or_later(&config, &db).await?;
     Ok(if report.errors.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(2) })
 }

@@ -67,7 +67,12 @@ async fn a_lead_turns_on_individual_tracking_and_the_employee_is_told() {
     let state = browser.wait().for_element(Locator::Css("#individual-state")).await.unwrap();
     assert_eq!(state.text().await.unwrap().to_lowercase(), "off");
     browser.find(Locator::Css("#individual-toggle")).await.unwrap().click().await.unwrap();
-    let saved = browser.wait().for_element(Locator::Css(".alert.success")).await.unwrap();
+    // It asks first, saying what changes, on a page of its own (no script needed).
+    let asked = browser.wait().for_element(Locator::Css("#confirm")).await.unwrap().text().await.unwrap();
+    assert!(asked.contains("Turn individual-level tracking on?") && asked.contains("HR staff will see each recipient"), "{asked}");
+    screenshot(&browser, "analytics-privacy-confirm").await;
+    browser.find(Locator::Css("#confirm-action")).await.unwrap().click().await.unwrap();
+    let saved = browser.wait().for_element(Locator::Css("#notice")).await.unwrap();
     assert!(saved.text().await.unwrap().contains("Saved"));
     assert_eq!(browser.find(Locator::Css("#individual-state")).await.unwrap().text().await.unwrap().to_lowercase(), "on");
     let notice = browser.find(Locator::Css("#employee-notice")).await.unwrap().text().await.unwrap();

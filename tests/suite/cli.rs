@@ -214,3 +214,24 @@ async fn sentiment_scores_one_line_at_a_time_as_json() {
     assert_eq!(labels, ["negative", "neutral", "positive"]);
     assert!(lines[0]["compound"].as_f64().unwrap() < -0.3 && lines[2]["compound"].as_f64().unwrap() > 0.3);
 }
+
+/// Runs a command whose standard output is a pipe nobody reads any more,
+/// as `herald … | head` leaves it once `head` has its lines.
+fn run_into_closed_pipe(ws: &Workspace, args: &[&str]) -> (std::process::ExitStatus, String) {
+    let (reader, writer) = std::io::pipe().unwrap();
+    drop(reader);
+    let output = ws.herald().args(args).stdout(writer).stderr(Stdio::piped()).output().expect("run herald");
+    (output.status, String::from_utf8_lossy(&output.stderr).into_owned())
+}
+
+#[tokio::test]
+async fn commands_exit_quietly_when_the_reader_closes_the_pipe() {
+    let ws = Workspace::new().await;
+    let people = ws.file("people.csv", "email,name\nana@example.com,Ana\nben@example.com,Ben\n");
+    assert_eq!(ws.run(&["import", "employees", &people]).0, 0);
+    for args in [&["user", "list"][..], &["migrate"][..], &["invite", "--email", "ana@example.com"][..]] {
+        let (status, err) = run_into_closed_pipe(&ws, args);
+        assert!(status.success(), "herald {args:?} ended with {status}: {err}");
+        assert!(!err.contains("panicked") && !err.contains("error"), "herald {args:?} said: {err}");
+    }
+}

@@ -78,3 +78,20 @@ async fn the_directory_searches_by_name_department_and_location() {
     let page = app.get(&staff, "/directory?q=%25").await.text().await.unwrap();
     assert!(page.contains("Ana Lopez"), "a lone wildcard is ignored, not an error");
 }
+
+#[tokio::test]
+async fn rejected_rows_carry_the_files_own_line_numbers_with_windows_line_endings() {
+    let app = TestApp::spawn().await;
+    let client = app.signed_in(Role::Admin).await;
+    // What Excel writes: a byte-order mark, CRLF, and a quoted value over two lines.
+    let csv = "\u{feff}email,name,department,location\r\n\
+               ana@example.com,Ana Lopez,Finance,Lisbon\r\n\
+               not-an-email,Someone,HR,Lisbon\r\n\
+               ben@example.com,\"Ben\r\nOkafor\",Sales,Porto\r\n\
+               also-bad,Other,HR,Porto\r\n";
+    let (status, page) = upload(&app, &client, csv, false).await;
+    assert_eq!(status, 422, "{page}");
+    assert!(page.contains("<td>3</td>"), "the bad email is on line 3 of the file: {page}");
+    assert!(page.contains("<td>4</td>") && page.contains("<td>6</td>"), "a two-line record counts both lines: {page}");
+    assert!(!page.contains("<td>2</td>"), "{page}");
+}

@@ -10,6 +10,7 @@ mod smtp;
 
 mod accessibility;
 mod accounts;
+mod admin_users;
 mod acknowledgements;
 mod acknowledgement_reminders;
 mod analytics;
@@ -19,6 +20,7 @@ mod anonymity_storage;
 mod api;
 mod browser;
 mod browser_acknowledgements;
+mod browser_admin_users;
 mod browser_analytics;
 mod browser_comments;
 mod browser_signin_links;

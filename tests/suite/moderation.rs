@@ -74,7 +74,8 @@ async fn a_reported_comment_reaches_the_queue_and_hiding_it_keeps_the_text_for_h
     // Bob reports it; a second report while his first is open changes nothing; Alice cannot report her own.
     let reported = act(&app, &bob, id, "report", "Mocks the policy team").await;
     assert_eq!(reported.status(), 303);
-    assert_eq!(location(&reported), format!("{page}#c-{id}"));
+    assert_eq!(location(&reported), format!("{page}?notice=report-sent#c-{id}"));
+    assert!(html(&app, &bob, &location(&reported)).await.contains("Thank you: the HR team will look at this comment."), "the reporter is told");
     assert_eq!(act(&app, &bob, id, "report", "Again").await.status(), 303, "a friendly no-op");
     assert_eq!(open_reports(&app, id).await, 1);
     assert_eq!(act(&app, &alice, id, "report", "Me").await.status(), 422);
@@ -93,6 +94,7 @@ async fn a_reported_comment_reaches_the_queue_and_hiding_it_keeps_the_text_for_h
     assert_eq!(act(&app, &staff, id, "hide", "").await.status(), 422);
     let hidden = act(&app, &staff, id, "hide", "Please keep it about the policy").await;
     assert_eq!(hidden.status(), 303);
+    assert!(html(&app, &staff, &location(&hidden)).await.contains("<p class=\"alert success notice\" role=\"status\" id=\"notice\">Comment hidden.</p>"), "HR is told it is done");
     let stored = row(&app, id).await;
     assert_eq!((stored.status.as_str(), stored.moderation_reason.as_deref()), ("hidden", Some("Please keep it about the policy")));
     assert_eq!(stored.body, text, "nothing is deleted");
@@ -116,7 +118,8 @@ async fn a_reported_comment_reaches_the_queue_and_hiding_it_keeps_the_text_for_h
     assert_eq!(act(&app, &bob, id, "dismiss", "").await.status(), 403);
     let csrf = app.csrf(&staff, "/moderation").await;
     let dismissed = app.post_form(&staff, &format!("/comments/{id}/dismiss"), &[("csrf", &csrf), ("from", "queue")]).await;
-    assert_eq!((dismissed.status().as_u16(), location(&dismissed)), (303, "/moderation".to_owned()));
+    assert_eq!((dismissed.status().as_u16(), location(&dismissed)), (303, "/moderation?notice=report-dismissed".to_owned()));
+    assert!(html(&app, &staff, &location(&dismissed)).await.contains("Report dismissed."));
     assert_eq!(open_reports(&app, id).await, 0);
     assert_eq!(row(&app, id).await.status, "visible");
     assert_eq!(act(&app, &staff, id, "dismiss", "").await.status(), 303, "nothing left to dismiss: a no-op");
@@ -175,7 +178,7 @@ async fn the_word_list_holds_a_comment_until_hr_approves_it() {
     assert_eq!(app.get(&bob, "/moderation").await.status(), 403);
     let approved = act(&app, &staff, held.id, "approve", "").await;
     assert_eq!(approved.status(), 303);
-    assert_eq!(location(&approved), format!("{page}#c-{}", held.id));
+    assert_eq!(location(&approved), format!("{page}?notice=comment-approved#c-{}", held.id));
     assert_eq!(row(&app, held.id).await.status, "visible");
     assert!(html(&app, &bob, &page).await.contains(text));
     assert_eq!(webhook_delivery::Entity::find().count(&app.state.db).await.unwrap(), 1, "but do once HR approves them");

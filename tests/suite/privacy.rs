@@ -10,9 +10,9 @@ pub async fn set_individual_tracking(app: &TestApp, on: bool) {
     let lead = app.signed_in(Role::HrLead).await;
     let csrf = app.csrf(&lead, "/analytics/privacy").await;
     let value = if on { "on" } else { "off" };
-    let response = app.post_form(&lead, "/analytics/privacy", &[("csrf", &csrf), ("individual_tracking", value)]).await;
+    let response = app.post_form(&lead, "/analytics/privacy", &[("csrf", &csrf), ("individual_tracking", value), ("confirm", "yes")]).await;
     assert_eq!(response.status(), 303);
-    assert_eq!(location(&response), "/analytics/privacy?saved=1");
+    assert_eq!(location(&response), "/analytics/privacy?notice=privacy-changed");
 }
 
 async fn home_privacy(app: &TestApp, client: &reqwest::Client) -> String {
@@ -51,4 +51,25 @@ async fn a_lead_turns_individual_tracking_on_and_off_and_employees_see_it() {
 
     set_individual_tracking(&app, false).await;
     assert!(home_privacy(&app, &employee).await.contains("HR sees only totals of opens and clicks"));
+}
+
+#[tokio::test]
+async fn switching_individual_tracking_asks_first_and_changes_nothing_until_confirmed() {
+    let app = TestApp::spawn().await;
+    let lead = app.signed_in(Role::HrLead).await;
+    let csrf = app.csrf(&lead, "/analytics/privacy").await;
+    let asked = app.post_form(&lead, "/analytics/privacy", &[("csrf", &csrf), ("individual_tracking", "on")]).await;
+    assert_eq!(asked.status(), 200, "a confirmation page, not the change");
+    let page = asked.text().await.unwrap();
+    assert!(page.contains("Turn individual-level tracking on?") && page.contains("HR staff will see each recipient"), "{page}");
+    assert!(page.contains("name=\"confirm\" value=\"yes\"") && page.contains("name=\"csrf\""), "the confirm button posts again, with CSRF");
+    assert!(!herald::analytics::individual::current(&app.state.db).await.unwrap().enabled, "nothing changed yet");
+
+    let forged = app.post_form(&lead, "/analytics/privacy", &[("csrf", "forged"), ("individual_tracking", "on"), ("confirm", "yes")]).await;
+    assert_eq!(forged.status(), 403);
+    let confirmed = app.post_form(&lead, "/analytics/privacy", &[("csrf", &csrf), ("individual_tracking", "on"), ("confirm", "yes")]).await;
+    assert_eq!(confirmed.status(), 303);
+    let page = app.get(&lead, &location(&confirmed)).await.text().await.unwrap();
+    assert!(page.contains("Saved. Employees now see the new setting."), "{page}");
+    assert!(herald::analytics::individual::current(&app.state.db).await.unwrap().enabled);
 }

@@ -553,3 +553,32 @@ async fn the_library_sorts_by_what_recipients_opened_most() {
     assert!(html.contains("value=\"clicked\" selected"), "the sort menu offers and keeps it");
     assert_eq!(app.get(&hr, "/library?sort=popular").await.status(), 400);
 }
+
+#[tokio::test]
+async fn cancelling_a_running_blast_on_its_page_asks_first_and_then_says_it_is_done() {
+    let sink = SmtpSink::start();
+    let app = TestApp::spawn_with(mail_via(&sink, 5)).await;
+    people(&app, "careful", 30, "Careful").await;
+    let api = Api::new(&app).await;
+    let id = api.blast(json!({"title": "Careful", "subject": "Hi", "template": "new-policy", "audience": {"departments": ["Careful"]}})).await;
+    let (status, _) = api.post(&format!("/announcements/{id}/pause"), json!({})).await;
+    assert_eq!(status, 200);
+    let staff = app.signed_in(Role::HrStaff).await;
+    let page = format!("/spotlights/{id}");
+    let csrf = app.csrf(&staff, &page).await;
+
+    let asked = app.post_form(&staff, &format!("{page}/state"), &[("csrf", &csrf), ("action", "cancel")]).await;
+    assert_eq!(asked.status(), 200, "a confirmation page, not the cancellation");
+    let html = asked.text().await.unwrap();
+    assert!(html.contains("Cancel this spotlight?") && html.contains("emails are still waiting and will not go out"), "{html}");
+    assert!(html.contains("name=\"confirm\" value=\"yes\"") && html.contains(&format!("href=\"{page}\"")));
+    assert_eq!(api.get(&format!("/announcements/{id}")).await["status"], "paused", "nothing cancelled yet");
+
+    let forged = app.post_form(&staff, &format!("{page}/state"), &[("csrf", "forged"), ("action", "cancel"), ("confirm", "yes")]).await;
+    assert_eq!(forged.status(), 403);
+    let done = app.post_form(&staff, &format!("{page}/state"), &[("csrf", &csrf), ("action", "cancel"), ("confirm", "yes")]).await;
+    assert_eq!((done.status().as_u16(), location(&done)), (303, format!("{page}?notice=blast-cancelled")));
+    let shown = app.get(&staff, &location(&done)).await.text().await.unwrap();
+    assert!(shown.contains("Sending cancelled: no further emails go out."), "{shown}");
+    assert_eq!(api.get(&format!("/announcements/{id}")).await["status"], "cancelled");
+}

@@ -248,7 +248,7 @@ async fn a_failing_receiver_is_retried_with_backoff_and_gets_the_event_once() {
     // The status line only: an answer's body could be an internal service's secrets.
     assert_eq!(first.last_error.as_deref(), Some("HTTP 500 Internal Server Error"));
     let page = admin.html().await;
-    assert!(page.contains("HTTP 500 Internal Server Error") && !page.contains("receiver is down"), "{page}");
+    assert!(page.contains("<strong>HTTP 500</strong> Internal Server Error") && !page.contains("receiver is down"), "{page}");
     let listed = WebhookApi::new(&app, Role::Admin).await.list().await.1;
     assert!(!listed.to_string().contains("receiver is down"), "{listed}");
     let wait = (first.next_attempt_at - Utc::now()).num_seconds();
@@ -551,4 +551,29 @@ async fn a_receiver_whose_address_is_now_internal_is_not_called() {
         assert_eq!(failed.last_status, None);
     }
     assert!(receiver.received().is_empty(), "no request reached the receiver");
+}
+
+#[tokio::test]
+async fn the_last_error_shows_the_status_code_first_bounded_and_escaped() {
+    let app = TestApp::spawn().await;
+    let receiver = Receiver::start(1).await;
+    let admin = AdminPage::open(&app).await;
+    let (id, _) = admin.register(&receiver.url, &["open"]).await;
+    let page = admin.html().await;
+    assert!(page.contains("X-Herald-Signature") && page.contains("HMAC-SHA256"), "the page explains receiving in place");
+    admin.post(&format!("/admin/webhooks/{id}/test"), &[]).await;
+    let first = delivery_when(&app, id, "the first attempt to fail", |d| d.attempts == 1 && d.status == "pending").await;
+    // What an older Herald stored: the receiver's whole answer.
+    let answer = format!("HTTP 500 <script>alert('x')</script>{}", "internal detail ".repeat(40));
+    delivery::Entity::update_many()
+        .col_expr(delivery::Column::LastError, Expr::value(answer))
+        .filter(delivery::Column::Id.eq(first.id))
+        .exec(&app.state.db)
+        .await
+        .unwrap();
+    let page = admin.html().await;
+    let cell = between(&page, "<strong>HTTP 500</strong>", "<span class=\"muted\">").expect("the status code comes first");
+    assert!(!page.contains("<script>alert"), "the answer is escaped");
+    assert!(cell.contains("script") && cell.matches("internal detail").count() < 13, "bounded to 200 characters: {cell}");
+    assert!(cell.trim_end().ends_with('…'), "{cell}");
 }

@@ -12,13 +12,14 @@ use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, Transacti
 use serde::Deserialize;
 
 use super::model::{Status, Target};
-use super::pages::back_to;
+use super::pages::back_with;
 use super::service::find;
 use crate::auth::extract::{CurrentUser, HrStaff, Require};
 use crate::auth::{AuthSession, CsrfForm};
 use crate::entities::{comment, comment_report, moderation_log};
 use crate::error::{AppError, Result};
 use crate::state::AppState;
+use crate::web::notice::{self, Notice};
 
 /// Longest reason for a report or a moderation action, in characters.
 pub const MAX_REASON: usize = 500;
@@ -196,15 +197,21 @@ pub struct ReasonForm {
 
 pub async fn report_form(State(state): State<AppState>, CurrentUser(auth): CurrentUser, Path(id): Path<i32>, CsrfForm(form): CsrfForm<ReasonForm>) -> Result<Redirect> {
     let comment = report(&state, &auth, id, &form.reason).await?;
-    back_to(&state, &comment, true).await
+    back_with(&state, &comment, Notice::ReportSent).await
 }
 
 async fn act(state: AppState, user: Require<HrStaff>, id: i32, action: Action, form: ReasonForm) -> Result<Redirect> {
     let comment = moderate(&state, user.user(), id, action, &form.reason).await?;
+    let done = match action {
+        Action::Hide => Notice::CommentHidden,
+        Action::Unhide => Notice::CommentShown,
+        Action::Approve => Notice::CommentApproved,
+        Action::Dismiss => Notice::ReportDismissed,
+    };
     if form.from == "queue" {
-        return Ok(Redirect::to("/moderation"));
+        return Ok(notice::redirect("/moderation", done));
     }
-    back_to(&state, &comment, true).await
+    back_with(&state, &comment, done).await
 }
 
 pub async fn hide(user: Require<HrStaff>, State(state): State<AppState>, Path(id): Path<i32>, CsrfForm(form): CsrfForm<ReasonForm>) -> Result<Redirect> {

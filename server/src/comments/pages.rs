@@ -103,12 +103,12 @@ pub struct EditForm {
 
 pub async fn edit(State(state): State<AppState>, CurrentUser(auth): CurrentUser, Path(id): Path<i32>, CsrfForm(form): CsrfForm<EditForm>) -> Result<Redirect> {
     let saved = service::edit(&state, &auth, id, &form.body).await?;
-    back_to(&state, &saved, true).await
+    back_with(&state, &saved, crate::web::notice::Notice::Saved).await
 }
 
 pub async fn delete(State(state): State<AppState>, CurrentUser(auth): CurrentUser, Path(id): Path<i32>, CsrfForm(_): CsrfForm<EmptyForm>) -> Result<Redirect> {
     let saved = service::delete(&state, &auth, id).await?;
-    back_to(&state, &saved, true).await
+    back_with(&state, &saved, crate::web::notice::Notice::CommentDeleted).await
 }
 
 #[derive(Debug, Deserialize)]
@@ -122,6 +122,13 @@ pub async fn react(State(state): State<AppState>, CurrentUser(auth): CurrentUser
 }
 
 /// Back to the thread, at the comment when `at_comment`.
+/// Back to the comment, with a confirmation of what was done to it.
+pub async fn back_with(state: &AppState, comment: &crate::entities::comment::Model, notice: crate::web::notice::Notice) -> Result<Redirect> {
+    let target = Target::of(comment).ok_or(AppError::NotFound)?;
+    let url = access::thread_url(state, target).await?;
+    Ok(crate::web::notice::redirect(&format!("{url}#c-{}", comment.id), notice))
+}
+
 pub async fn back_to(state: &AppState, comment: &crate::entities::comment::Model, at_comment: bool) -> Result<Redirect> {
     let target = Target::of(comment).ok_or(AppError::NotFound)?;
     let url = access::thread_url(state, target).await?;

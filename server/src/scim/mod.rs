@@ -15,6 +15,8 @@ mod schema;
 pub mod tokens;
 mod users;
 
+pub use users::provisioned_among;
+
 use axum::routing::{get, post};
 use axum::Router;
 

@@ -212,3 +212,15 @@ pub async fn ids_of<C: ConnectionTrait>(db: &C, user_ids: &[i32]) -> ScimResult<
     }
     Ok(ids)
 }
+
+/// Of `user_ids`, the people an identity provider provisions: it owns their
+/// email, name, department, location and manager, and rewrites them on every
+/// sync, so Herald's pages do not edit those fields.
+pub async fn provisioned_among<C: ConnectionTrait>(db: &C, user_ids: &[i32]) -> crate::error::Result<std::collections::HashSet<i32>> {
+    let mut found = std::collections::HashSet::new();
+    for chunk in user_ids.chunks(500) {
+        let rows = scim_user::Entity::find().filter(scim_user::Column::UserId.is_in(chunk.to_vec())).all(db).await?;
+        found.extend(rows.into_iter().map(|row| row.user_id));
+    }
+    Ok(found)
+}

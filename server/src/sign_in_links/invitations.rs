@@ -128,6 +128,71 @@ pub async fn invite(db: &DatabaseConnection, config: &Config, by: Option<i32>, i
     view(db, batch).await
 }
 
+/// Invites one person again: their invitations that still work stop working
+/// and a new one is queued (the person lost the email, or it went to spam).
+pub async fn reinvite(db: &DatabaseConnection, config: &Config, by: Option<i32>, user_id: i32) -> Result<InvitationBatch> {
+    let person = user::Entity::find_by_id(user_id).one(db).await?.ok_or(AppError::NotFound)?;
+    if !person.active {
+        return Err(AppError::Unprocessable(format!("{} is deactivated: reactivate them before inviting them.", person.name)));
+    }
+    store::withdraw_invitations(db, config.clock.now(), user_id).await?;
+    invite(db, config, by, Invitees::Users(vec![user_id])).await
+}
+
+/// Where people stand with access, for the users page.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Access {
+    /// Signed in before, or holds a password or single sign-on.
+    Active,
+    /// Holds an invitation that still works.
+    Invited,
+    /// Never signed in and holds no working invitation.
+    NotInvited,
+    Deactivated,
+}
+
+impl Access {
+    pub fn label(self) -> &'static str {
+        match self {
+            Access::Active => "Active",
+            Access::Invited => "Invited",
+            Access::NotInvited => "Not invited yet",
+            Access::Deactivated => "Deactivated",
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Access::Active => "active",
+            Access::Invited => "invited",
+            Access::NotInvited => "not-invited",
+            Access::Deactivated => "deactivated",
+        }
+    }
+}
+
+/// The access of each of `people`.
+pub async fn access_of(db: &DatabaseConnection, now: DateTime<Utc>, people: &[user::Model]) -> Result<std::collections::HashMap<i32, Access>> {
+    let ids: Vec<i32> = people.iter().map(|person| person.id).collect();
+    let pending = store::pending_among(db, &ids).await?;
+    let live = store::with_live_invitation(db, now, &ids).await?;
+    Ok(people
+        .iter()
+        .map(|person| {
+            let access = if !person.active {
+                Access::Deactivated
+            } else if !pending.contains(&person.id) {
+                Access::Active
+            } else if live.contains(&person.id) {
+                Access::Invited
+            } else {
+                Access::NotInvited
+            };
+            (person.id, access)
+        })
+        .collect())
+}
+
 pub async fn find(db: &DatabaseConnection, id: i32) -> Result<InvitationBatch> {
     let batch = invitation_batch::Entity::find_by_id(id).one(db).await?.ok_or(AppError::NotFound)?;
     view(db, batch).await

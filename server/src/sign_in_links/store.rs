@@ -126,6 +126,37 @@ pub fn pending_condition() -> Condition {
         .add(user::Column::Id.not_in_subquery(single_sign_on))
 }
 
+/// Of `user_ids`, those who have no access yet (see [`pending_condition`]).
+pub async fn pending_among(db: &impl ConnectionTrait, user_ids: &[i32]) -> Result<std::collections::HashSet<i32>> {
+    let mut found = std::collections::HashSet::new();
+    for chunk in user_ids.chunks(500) {
+        let ids: Vec<i32> = user::Entity::find()
+            .select_only()
+            .column(user::Column::Id)
+            .filter(pending_condition())
+            .filter(user::Column::Id.is_in(chunk.to_vec()))
+            .into_tuple()
+            .all(db)
+            .await?;
+        found.extend(ids);
+    }
+    Ok(found)
+}
+
+/// Ends a person's unused invitations now, so a new one can replace them:
+/// a message still waiting in the outbox is then not sent (see [`mint`]).
+pub async fn withdraw_invitations(db: &impl ConnectionTrait, now: DateTime<Utc>, user_id: i32) -> Result<u64> {
+    let done = sign_in_link::Entity::update_many()
+        .col_expr(sign_in_link::Column::ExpiresAt, Expr::value(now))
+        .filter(sign_in_link::Column::UserId.eq(user_id))
+        .filter(sign_in_link::Column::Purpose.eq(Purpose::Invitation))
+        .filter(sign_in_link::Column::Used.eq(false))
+        .filter(sign_in_link::Column::ExpiresAt.gt(now))
+        .exec(db)
+        .await?;
+    Ok(done.rows_affected)
+}
+
 /// Of `user_ids`, those holding an unused invitation that still works.
 pub async fn with_live_invitation(db: &impl ConnectionTrait, now: DateTime<Utc>, user_ids: &[i32]) -> Result<std::collections::HashSet<i32>> {
     let mut found = std::collections::HashSet::new();

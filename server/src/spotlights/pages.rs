@@ -295,16 +295,46 @@ pub async fn schedule(user: Require<HrStaff>, State(state): State<AppState>, Pat
 #[derive(Debug, Deserialize)]
 pub struct StateForm {
     action: String,
+    /// `yes` once the sender has confirmed a cancellation.
+    #[serde(default)]
+    confirm: String,
 }
 
-pub async fn change_state(_user: Require<HrStaff>, State(state): State<AppState>, Path(id): Path<i32>, CsrfForm(form): CsrfForm<StateForm>) -> Result<Redirect> {
+pub async fn change_state(user: Require<HrStaff>, State(state): State<AppState>, Path(id): Path<i32>, CsrfForm(form): CsrfForm<StateForm>) -> Result<Response> {
+    if form.action == "cancel" && !crate::web::confirm::confirmed(&form.confirm) {
+        return Ok(confirm_cancel(&state, user.user(), id).await?.into_response());
+    }
     match form.action.as_str() {
         "pause" => service::pause(&state.db, id).await?,
         "resume" => service::resume(&state.db, id).await?,
-        "cancel" => service::cancel(&state.db, id).await?,
+        "cancel" => {
+            service::cancel(&state.db, id).await?;
+            state.mailer.wake();
+            return Ok(crate::web::notice::redirect(&format!("/spotlights/{id}"), crate::web::notice::Notice::BlastCancelled).into_response());
+        }
         "unschedule" => service::unschedule(&state.db, id).await?,
         other => return Err(AppError::BadRequest(format!("Unknown action {other:?}."))),
     }
     state.mailer.wake();
-    Ok(Redirect::to(&format!("/spotlights/{id}")))
+    Ok(crate::web::notice::redirect(&format!("/spotlights/{id}"), crate::web::notice::Notice::Saved).into_response())
+}
+
+/// Cancelling cannot be undone: say what it stops before doing it.
+async fn confirm_cancel(state: &AppState, auth: &AuthSession, id: i32) -> Result<Html<String>> {
+    let model = service::find(&state.db, id).await?;
+    let delivery = status::delivery(&state.db, id).await?;
+    let mut consequences = vec![format!("“{}” will not be sent to anyone who has not received it yet.", model.title)];
+    if delivery.total() > 0 {
+        consequences.push(format!("{} of {} emails are still waiting and will not go out; the {} already sent stay sent.", delivery.queued, delivery.total(), delivery.sent));
+    }
+    consequences.push("A cancelled spotlight cannot be resumed: sending it again means a new spotlight.".to_owned());
+    crate::web::confirm::page(&crate::web::confirm::ConfirmPage {
+        layout: Layout::for_user(auth),
+        question: "Cancel this spotlight?".to_owned(),
+        consequences,
+        action: format!("/spotlights/{id}/state"),
+        fields: vec![("action".to_owned(), "cancel".to_owned())],
+        confirm_label: "Yes, cancel sending".to_owned(),
+        back: format!("/spotlights/{id}"),
+    })
 }

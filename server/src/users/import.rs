@@ -6,7 +6,6 @@
 //! caller asks to skip them, one bad row means nothing is imported.
 
 use std::collections::HashMap;
-use std::io::Read;
 
 use chrono::Utc;
 use sea_orm::{ActiveModelTrait, DatabaseConnection, Set, TransactionTrait};
@@ -41,7 +40,8 @@ pub struct ImportSummary {
 }
 
 /// Parses and validates a CSV file; errors only when the file as a whole is unusable.
-pub fn parse(input: impl Read) -> Result<ParsedImport, String> {
+pub fn parse(input: &[u8]) -> Result<ParsedImport, String> {
+    let lines = LineIndex::new(input);
     let mut reader = csv::ReaderBuilder::new().flexible(false).trim(csv::Trim::All).from_reader(input);
     let headers = reader.headers().map_err(|err| format!("cannot read the header row: {err}"))?.clone();
     let columns: HashMap<String, usize> =
@@ -59,7 +59,7 @@ pub fn parse(input: impl Read) -> Result<ParsedImport, String> {
     let mut seen: HashMap<String, u64> = HashMap::new();
     for record in reader.records() {
         let record = record.map_err(|err| format!("the file is not valid CSV: {err}"))?;
-        let line = record.position().map(|p| p.line()).unwrap_or(0);
+        let line = record.position().map_or(0, |p| lines.line_of_record_at(p.byte()));
         if parsed.rows.len() + parsed.rejected.len() >= MAX_ROWS {
             return Err(format!("the file has more than {MAX_ROWS} rows; split it"));
         }
@@ -73,6 +73,39 @@ pub fn parse(input: impl Read) -> Result<ParsedImport, String> {
         }
     }
     Ok(parsed)
+}
+
+/// Line numbers as an editor shows them, for a record's byte offset.
+///
+/// The csv reader's own `Position::line` counts `\n` bytes up to where it
+/// stopped after the previous record: after a `\r\n` terminator that is the
+/// `\r`, so every line of a CRLF file came out one too low, and a file ending
+/// lines with a lone `\r` stayed on line 1. Counting breaks in the bytes
+/// themselves (`\r\n`, `\n` or a lone `\r`, the terminators the reader
+/// accepts) gives the file's own numbers, quoted multi-line fields included.
+struct LineIndex<'a> {
+    bytes: &'a [u8],
+}
+
+impl<'a> LineIndex<'a> {
+    fn new(bytes: &'a [u8]) -> Self {
+        Self { bytes }
+    }
+
+    /// The line a record starts on: the reader reports the offset where it
+    /// began looking, which may be the rest of the previous terminator or
+    /// blank lines it skipped, so those are stepped over first.
+    fn line_of_record_at(&self, offset: u64) -> u64 {
+        let from = usize::try_from(offset).unwrap_or(usize::MAX).min(self.bytes.len());
+        let start = self.bytes[from..].iter().position(|b| !matches!(b, b'\r' | b'\n')).map_or(self.bytes.len(), |skip| from + skip);
+        let before = &self.bytes[..start];
+        let breaks = before
+            .iter()
+            .enumerate()
+            .filter(|&(i, &b)| b == b'\n' || (b == b'\r' && before.get(i + 1) != Some(&b'\n')))
+            .count();
+        breaks as u64 + 1
+    }
 }
 
 fn normalise_header(name: &str) -> String {
@@ -148,7 +181,7 @@ pub async fn apply(db: &DatabaseConnection, rows: &[NewUser], progress: impl Fn(
 /// Parse, then apply unless rows were rejected and `skip_invalid` is off.
 pub async fn import(
     db: &DatabaseConnection,
-    input: impl Read,
+    input: &[u8],
     skip_invalid: bool,
     progress: impl Fn(u64),
 ) -> Result<(ImportSummary, Vec<Rejected>)> {
@@ -176,6 +209,25 @@ mod tests {
         let lines: Vec<u64> = parsed.rejected.iter().map(|r| r.line).collect();
         assert_eq!(lines, vec![3, 4, 5]);
         assert!(parsed.rejected[2].reason.contains("line 2"));
+    }
+
+    fn rejected_lines(csv: &str) -> Vec<u64> {
+        parse(csv.as_bytes()).unwrap().rejected.iter().map(|r| r.line).collect()
+    }
+
+    #[test]
+    fn line_numbers_match_the_file_whatever_its_line_endings() {
+        assert_eq!(rejected_lines("email,name\r\na@example.com,A\r\nbad,B\r\n"), vec![3], "CRLF, as Excel writes");
+        assert_eq!(rejected_lines("email,name\ra@example.com,A\rbad,B\r"), vec![3], "lone CR");
+        assert_eq!(rejected_lines("\u{feff}email,name\r\na@example.com,A\r\nbad,B\r\n"), vec![3], "BOM");
+        assert_eq!(rejected_lines("email,name\r\n\r\na@example.com,A\r\n\r\nbad,B"), vec![5], "blank lines, no final break");
+    }
+
+    #[test]
+    fn quoted_multi_line_fields_count_their_lines() {
+        let csv = "email,name,location\r\na@example.com,A,\"Building 2\r\nFloor 3\"\r\nbad,B,\"x\ny\"\r\nc@example.com,C,\r\nworse,D,\r\n";
+        // Line breaks inside a value are refused too, on the line the record starts.
+        assert_eq!(rejected_lines(csv), vec![2, 4, 7]);
     }
 
     #[test]

@@ -1,5 +1,6 @@
 //! People: the employee directory, accounts managed by admins, CSV import.
 
+mod admin_pages;
 pub mod api;
 pub mod email;
 pub mod external;
@@ -17,8 +18,9 @@ use crate::state::AppState;
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/directory", get(pages::directory))
-        .route("/admin/users", get(pages::admin_users).post(pages::create_user))
-        .route("/admin/users/{id}", post(pages::update_user))
+        .route("/admin/users", get(admin_pages::index).post(admin_pages::create))
+        .route("/admin/users/{id}", get(admin_pages::edit).post(admin_pages::update))
+        .route("/admin/users/{id}/reinvite", post(admin_pages::reinvite))
         .route("/admin/import", get(pages::import_form).post(pages::import_upload))
 }
 

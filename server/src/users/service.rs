@@ -137,6 +137,20 @@ pub async fn set_password(db: &DatabaseConnection, user: user::Model, password: 
     Ok(())
 }
 
+/// An administrator's correction of where a person works.
+pub async fn set_placement<C: ConnectionTrait>(db: &C, person: user::Model, department: &str, location: &str) -> Result<user::Model> {
+    let department = clean_field("department", department, 200).map_err(AppError::Unprocessable)?;
+    let location = clean_field("location", location, 200).map_err(AppError::Unprocessable)?;
+    if person.department == department && person.location == location {
+        return Ok(person);
+    }
+    let mut active: user::ActiveModel = person.into();
+    active.department = Set(department);
+    active.location = Set(location);
+    active.updated_at = Set(Utc::now());
+    Ok(active.update(db).await?)
+}
+
 /// Creates the first admin on an empty installation and returns its one-time password.
 pub async fn ensure_first_admin(db: &DatabaseConnection, email: &str) -> Result<Option<String>> {
     let admins = user::Entity::find().filter(user::Column::Role.eq(Role::Admin.as_str())).count(db).await?;
@@ -179,7 +193,9 @@ pub async fn search(db: &DatabaseConnection, query: &DirectoryQuery) -> Result<D
         condition = condition.add(
             Condition::any()
                 .add(lower(user::Column::Name).like(pattern.clone()))
-                .add(lower(user::Column::Email).like(pattern)),
+                .add(lower(user::Column::Email).like(pattern.clone()))
+                .add(lower(user::Column::Department).like(pattern.clone()))
+                .add(lower(user::Column::Location).like(pattern)),
         );
     }
     if !query.department.trim().is_empty() {

@@ -15,18 +15,22 @@ pub struct Layout {
     pub csrf: String,
     /// The path being answered, so the navigation can mark where the reader is.
     pub path: String,
+    /// A confirmation of what the reader just did, named by `?notice=`.
+    pub notice: Option<super::notice::Notice>,
 }
 
 tokio::task_local! {
     /// Set by [`remember_path`] for the handler's task: every page gets its
     /// current path without each handler passing the request along.
     static REQUEST_PATH: String;
+    static REQUEST_QUERY: String;
 }
 
 /// The middleware that makes the request's path known to [`Layout`].
 pub async fn remember_path(request: Request, next: Next) -> Response {
     let path = request.uri().path().to_owned();
-    REQUEST_PATH.scope(path, next.run(request)).await
+    let query = request.uri().query().unwrap_or_default().to_owned();
+    REQUEST_PATH.scope(path, REQUEST_QUERY.scope(query, next.run(request))).await
 }
 
 fn request_path() -> String {
@@ -53,6 +57,7 @@ impl Layout {
             // Masked afresh for every page: compressed pages must not repeat a secret (auth::csrf).
             csrf: crate::auth::csrf::masked(&auth.csrf_token),
             path: request_path(),
+            notice: REQUEST_QUERY.try_with(|query| super::notice::Notice::from_query(query)).ok().flatten(),
         }
     }
 

@@ -3,9 +3,11 @@
 
 pub mod assets;
 pub mod compression;
+pub mod confirm;
 pub mod csv_file;
 pub mod layout;
 pub mod no_nul;
+pub mod notice;
 pub mod request_log;
 
 use axum::extract::{Request, State};

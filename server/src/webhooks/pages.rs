@@ -12,6 +12,7 @@ use crate::auth::{AuthSession, CsrfForm, EmptyForm};
 use crate::error::{AppError, Result};
 use crate::state::AppState;
 use crate::web::layout::{render, Layout};
+use crate::web::notice::{self, Notice};
 
 #[derive(askama::Template)]
 #[template(path = "admin/webhooks.html")]
@@ -82,7 +83,7 @@ pub async fn set_active(_user: Require<Admin>, State(state): State<AppState>, Pa
         other => return Err(AppError::Unprocessable(format!("active must be true or false, not {other:?}"))),
     };
     service::set_active(&state.db, id, active).await?;
-    Ok(Redirect::to("/admin/webhooks"))
+    Ok(notice::redirect("/admin/webhooks", if active { Notice::WebhookResumed } else { Notice::WebhookPaused }))
 }
 
 pub async fn test(user: Require<Admin>, State(state): State<AppState>, Path(id): Path<i32>, CsrfForm(_): CsrfForm<EmptyForm>) -> Result<Html<String>> {
@@ -106,5 +107,5 @@ pub async fn retry(user: Require<Admin>, State(state): State<AppState>, Path(id)
 
 pub async fn delete(_user: Require<Admin>, State(state): State<AppState>, Path(id): Path<i32>, CsrfForm(_): CsrfForm<EmptyForm>) -> Result<Redirect> {
     service::delete(&state.db, id).await?;
-    Ok(Redirect::to("/admin/webhooks"))
+    Ok(notice::redirect("/admin/webhooks", Notice::WebhookDeleted))
 }

@@ -92,6 +92,35 @@ pub struct LastError {
     pub delivery_status: String,
 }
 
+impl LastError {
+    /// What the page shows first: the receiver's status code, or that none answered.
+    pub fn status_label(&self) -> String {
+        match self.status {
+            Some(code) => format!("HTTP {code}"),
+            None => "No answer".to_owned(),
+        }
+    }
+
+    /// The stored message without the status it starts with, on one line of
+    /// at most [`crate::outbound::MAX_LINE`] characters. Herald stores only
+    /// status lines, but rows written by older versions kept the receiver's
+    /// whole answer; the page never shows more than this.
+    pub fn shown_message(&self) -> String {
+        let cleaned: Vec<&str> = self.message.split(|c: char| c.is_whitespace() || c.is_control()).filter(|word| !word.is_empty()).collect();
+        let line = cleaned.join(" ");
+        let rest = match self.status {
+            Some(code) => line.strip_prefix(&format!("HTTP {code}")).unwrap_or(&line).trim_start(),
+            None => line.as_str(),
+        };
+        let max = crate::outbound::MAX_LINE;
+        if rest.chars().count() > max {
+            format!("{}…", rest.chars().take(max - 1).collect::<String>())
+        } else {
+            rest.to_owned()
+        }
+    }
+}
+
 /// Stores a new webhook with a fresh secret; the returned model holds the
 /// secret, to be shown to the admin this once.
 pub async fn create(db: &DatabaseConnection, new: NewWebhook, created_by: Option<i32>) -> Result<webhook::Model> {
