@@ -1,46 +1,39 @@
 //! Hot-button trends: what employees' comments and questions of one week
 //! or month were about, ranked by volume or by negative sentiment, beside
-//! the period before.
+//! the period before and, for the last complete period, the current one so
+//! far.
 //!
-//! A comment counts once for each of its topics: the tags and the category
-//! of the library items it is about (an item's own, or those an
-//! announcement featured) and its key phrases ([`super::key_phrases`]).
-//! HR's official answers and hidden or deleted comments are left out;
-//! examples are visible comments only and never name anyone.
+//! Each comment counts once, under the one topic it is about
+//! ([`super::trend_subjects`]); a topic also lists the key phrases its
+//! comments share ([`super::key_phrases`]). HR's official answers and
+//! hidden or deleted comments are left out; examples are visible comments
+//! only and never name anyone.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap};
 
+use chrono::NaiveDate;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 
+pub use super::key_phrases::KeyPhrase;
 use super::trend_period::Period;
-pub use super::trend_subjects::Example;
+pub use super::trend_subjects::{Example, TopicKey};
 use super::trend_subjects::Subjects;
 use crate::entities::comment;
 use crate::error::Result;
 
 /// Topics one report lists at most.
 pub const TOP: usize = 50;
-/// Comments a key phrase needs in the period to be a topic (tags and categories need one).
-pub const MIN_PHRASE_VOLUME: u32 = 2;
+/// Distinct comments a key phrase needs to be shown.
+pub const MIN_PHRASE_COMMENTS: u32 = 2;
+/// Key phrases shown per topic, and for the whole period.
+pub const PHRASES_PER_TOPIC: usize = 3;
+pub const PHRASES: usize = 10;
 /// Examples shown per topic.
 pub const EXAMPLES: usize = 3;
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum TopicKind {
-    Tag,
-    Category,
-    Phrase,
-}
-
-impl TopicKind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            TopicKind::Tag => "tag",
-            TopicKind::Category => "category",
-            TopicKind::Phrase => "phrase",
-        }
-    }
-}
+/// Comments a topic needs in the period to be hot-button.
+pub const HOT_MIN_VOLUME: u32 = 3;
+/// "Mostly negative" means more than this percentage negative.
+pub const MOSTLY_NEGATIVE_PERCENT: u32 = 60;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Ranking {
@@ -54,22 +47,55 @@ impl Ranking {
     }
 }
 
+/// Why a topic is hot-button; a topic may have more than one reason.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum HotReason {
+    MostlyNegative,
+    New,
+    UpSharply,
+}
+
+impl HotReason {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            HotReason::MostlyNegative => "mostly negative",
+            HotReason::New => "new",
+            HotReason::UpSharply => "up sharply",
+        }
+    }
+}
+
+/// The rule for hot-button topics, in words, as pages and emails state it.
+pub fn hot_rule() -> String {
+    format!(
+        "Hot-button: {HOT_MIN_VOLUME} or more comments and questions in the period, and more than {MOSTLY_NEGATIVE_PERCENT}% of them negative \
+         (mostly negative), or none the period before (new), or at least twice as many as the period before (up sharply)."
+    )
+}
+
 #[derive(Clone, Debug)]
 pub struct Topic {
-    pub kind: TopicKind,
+    pub key: TopicKey,
     pub label: String,
-    /// Comments and questions in the period.
+    /// Comments and questions in the period, each counted under this topic only.
     pub volume: u32,
     pub questions: u32,
     pub negative: u32,
     pub mean_sentiment: f64,
     pub previous_volume: u32,
-    /// Why the topic needs attention, when it does.
-    pub hot: Option<String>,
+    /// Comments and questions so far in the current period, when the report shows it.
+    pub current_volume: u32,
+    pub hot: Vec<HotReason>,
+    /// Phrases at least [`MIN_PHRASE_COMMENTS`] of the period's comments on the topic share.
+    pub phrases: Vec<KeyPhrase>,
     pub examples: Vec<Example>,
 }
 
 impl Topic {
+    pub fn kind(&self) -> &'static str {
+        self.key.kind()
+    }
+
     /// Comments that are not questions.
     pub fn comments(&self) -> u32 {
         self.volume - self.questions
@@ -77,6 +103,11 @@ impl Topic {
 
     pub fn negative_share(&self) -> f64 {
         if self.volume == 0 { 0.0 } else { f64::from(self.negative) / f64::from(self.volume) }
+    }
+
+    /// "60% negative (3 of 5)".
+    pub fn negative_text(&self) -> String {
+        format!("{:.0}% negative ({} of {})", self.negative_share() * 100.0, self.negative, self.volume)
     }
 
     /// "+12", "-3", "0", or "new" when the period before had none.
@@ -90,37 +121,61 @@ impl Topic {
         }
     }
 
-    /// Hot-button: at least 3 comments, and half or more negative or at
-    /// least twice as many as the period before (or new).
-    fn hot_reason(&self) -> Option<String> {
-        if self.volume < 3 {
-            return None;
+    /// "mostly negative, up sharply", or "" when not hot-button.
+    pub fn hot_text(&self) -> String {
+        self.hot.iter().map(|r| r.as_str()).collect::<Vec<_>>().join(", ")
+    }
+
+    /// "dental coverage (4); coverage cut (2)".
+    pub fn phrases_text(&self) -> String {
+        self.phrases.iter().map(|p| format!("{} ({})", p.text, p.comments)).collect::<Vec<_>>().join("; ")
+    }
+
+    fn hot_reasons(&self) -> Vec<HotReason> {
+        if self.volume < HOT_MIN_VOLUME {
+            return Vec::new();
         }
         let mut reasons = Vec::new();
-        if self.negative * 2 >= self.volume {
-            reasons.push("mostly negative");
+        if self.negative * 100 > self.volume * MOSTLY_NEGATIVE_PERCENT {
+            reasons.push(HotReason::MostlyNegative);
         }
         if self.previous_volume == 0 {
-            reasons.push("new");
+            reasons.push(HotReason::New);
         } else if self.volume >= 2 * self.previous_volume {
-            reasons.push("up sharply");
+            reasons.push(HotReason::UpSharply);
         }
-        (!reasons.is_empty()).then(|| reasons.join(", "))
+        reasons
     }
 }
 
 pub struct Report {
     pub period: Period,
     pub previous: Period,
-    /// Employees' comments and questions in the period and the one before.
+    /// The period in progress, up to today, when `period` is the one just before it.
+    pub current: Option<Period>,
+    /// The day the report was made: the current period runs up to it.
+    pub today: NaiveDate,
+    /// Employees' comments and questions in the period, the one before and the current one so far.
     pub total: u32,
     pub previous_total: u32,
+    pub current_total: u32,
     pub topics: Vec<Topic>,
+    /// The period's most shared key phrases, over all its comments.
+    pub phrases: Vec<KeyPhrase>,
 }
 
 impl Report {
     pub fn hot(&self) -> impl Iterator<Item = &Topic> {
-        self.topics.iter().filter(|t| t.hot.is_some())
+        self.topics.iter().filter(|t| !t.hot.is_empty())
+    }
+
+    /// "week 49 so far (30 Nov–4 Dec)", when the report shows the current period.
+    pub fn current_label(&self) -> Option<String> {
+        self.current.map(|p| {
+            let name = p.label();
+            let name = name.split(',').next().unwrap_or(&name);
+            format!("{name} so far ({}–{})", p.first.format("%-d %b"), self.today.format("%-d %b"))
+        })
     }
 }
 
@@ -132,8 +187,12 @@ struct Tally {
     negative: u32,
     sentiment: f64,
     previous: u32,
-    /// Visible comments of the period, as (sentiment, id) to pick examples.
-    candidates: Vec<(f64, i32)>,
+    current: u32,
+    /// Texts of the period's comments, for key phrases.
+    texts: Vec<String>,
+    /// Visible comments of the period (or, failing those, of the current
+    /// one), as (in the period, sentiment, id) to pick examples.
+    candidates: Vec<(bool, f64, i32)>,
 }
 
 /// Employees' comments and questions from the start of `from` to the end of `to`.
@@ -148,77 +207,91 @@ async fn employee_comments(db: &impl ConnectionTrait, from: Period, to: Period) 
         .await?)
 }
 
-/// The report of `period`, its topics ranked by `ranking`.
-pub async fn report(db: &impl ConnectionTrait, period: Period, ranking: Ranking) -> Result<Report> {
+/// Which of the report's periods a comment falls in.
+#[derive(PartialEq)]
+enum When {
+    Previous,
+    Period,
+    Current,
+}
+
+/// The report of `period` as of `today`, its topics ranked by `ranking`.
+pub async fn report(db: &impl ConnectionTrait, period: Period, today: NaiveDate, ranking: Ranking) -> Result<Report> {
     let previous = period.previous();
-    let rows = employee_comments(db, previous, period).await?;
+    let current = Some(period.next()).filter(|next| next.first <= today && today <= next.last);
+    let rows = employee_comments(db, previous, current.unwrap_or(period)).await?;
     let subjects = Subjects::load(db, &rows).await?;
-    let start = period.start();
-    let mut tallies: BTreeMap<(TopicKind, String), Tally> = BTreeMap::new();
-    let (mut total, mut previous_total) = (0, 0);
+    let mut tallies: BTreeMap<TopicKey, Tally> = BTreeMap::new();
+    let (mut total, mut previous_total, mut current_total) = (0, 0, 0);
     for row in &rows {
-        let current = row.created_at >= start;
-        if current { total += 1 } else { previous_total += 1 }
-        for (key, label) in subjects.topics_of(row) {
-            let tally = tallies.entry(key).or_insert_with(|| Tally { label, ..Default::default() });
-            if !current {
-                tally.previous += 1;
-                continue;
+        let when = if row.created_at < period.start() {
+            previous_total += 1;
+            When::Previous
+        } else if row.created_at < period.end() {
+            total += 1;
+            When::Period
+        } else {
+            current_total += 1;
+            When::Current
+        };
+        let choice = subjects.topic_of(row);
+        let tally = tallies.entry(choice.key).or_insert_with(|| Tally { label: choice.label, ..Default::default() });
+        match when {
+            When::Previous => tally.previous += 1,
+            When::Current => tally.current += 1,
+            When::Period => {
+                tally.volume += 1;
+                tally.questions += u32::from(row.is_question);
+                tally.negative += u32::from(row.sentiment_label == "negative");
+                tally.sentiment += row.sentiment;
+                tally.texts.push(row.body.clone());
             }
-            tally.volume += 1;
-            tally.questions += u32::from(row.is_question);
-            tally.negative += u32::from(row.sentiment_label == "negative");
-            tally.sentiment += row.sentiment;
-            if row.status == "visible" {
-                tally.candidates.push((row.sentiment, row.id));
-            }
+        }
+        if row.status == "visible" && when != When::Previous {
+            tally.candidates.push((when == When::Period, row.sentiment, row.id));
         }
     }
     let by_id: HashMap<i32, &comment::Model> = rows.iter().map(|row| (row.id, row)).collect();
-    let folded = words_in_pairs(&tallies);
     let mut topics = Vec::new();
-    for ((kind, key), tally) in &tallies {
-        let phrase = *kind == TopicKind::Phrase;
-        if tally.volume == 0 || (phrase && (tally.volume < MIN_PHRASE_VOLUME || folded.contains(&(key.as_str(), tally.volume)))) {
+    for (key, tally) in &tallies {
+        if tally.volume == 0 && tally.current == 0 {
             continue;
         }
         let mut candidates = tally.candidates.clone();
-        // The most negative first: those are what a plan of action answers.
-        candidates.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
-        let examples = candidates.iter().take(EXAMPLES).filter_map(|(_, id)| by_id.get(id)).map(|row| subjects.example(row)).collect();
+        // The period's first, then the most negative: those are what a plan of action answers.
+        candidates.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.total_cmp(&b.1)).then(a.2.cmp(&b.2)));
+        let examples = candidates.iter().take(EXAMPLES).filter_map(|(_, _, id)| by_id.get(id)).map(|row| subjects.example(row)).collect();
+        let mut phrases = super::key_phrases::frequent(tally.texts.iter().map(String::as_str), MIN_PHRASE_COMMENTS);
+        phrases.truncate(PHRASES_PER_TOPIC);
         let mut topic = Topic {
-            kind: *kind,
+            key: *key,
             label: tally.label.clone(),
             volume: tally.volume,
             questions: tally.questions,
             negative: tally.negative,
-            mean_sentiment: tally.sentiment / f64::from(tally.volume),
+            mean_sentiment: if tally.volume == 0 { 0.0 } else { tally.sentiment / f64::from(tally.volume) },
             previous_volume: tally.previous,
-            hot: None,
+            current_volume: tally.current,
+            hot: Vec::new(),
+            phrases,
             examples,
         };
-        topic.hot = topic.hot_reason();
+        topic.hot = topic.hot_reasons();
         topics.push(topic);
     }
     rank(&mut topics, ranking);
     topics.truncate(TOP);
-    Ok(Report { period, previous, total, previous_total, topics })
-}
-
-/// The words of two-word phrases, with the phrase's volume in the period:
-/// a single word with the same volume only ever appeared inside that
-/// phrase, which says more, so the word is left to it.
-fn words_in_pairs(tallies: &BTreeMap<(TopicKind, String), Tally>) -> HashSet<(&str, u32)> {
-    tallies
-        .iter()
-        .filter(|((kind, key), tally)| *kind == TopicKind::Phrase && tally.volume >= MIN_PHRASE_VOLUME && key.contains(' '))
-        .flat_map(|((_, key), tally)| key.split(' ').map(move |word| (word, tally.volume)))
-        .collect()
+    let start = period.start();
+    let in_period = rows.iter().filter(|row| row.created_at >= start && row.created_at < period.end()).map(|row| row.body.as_str());
+    let mut phrases = super::key_phrases::frequent(in_period, MIN_PHRASE_COMMENTS);
+    phrases.truncate(PHRASES);
+    Ok(Report { period, previous, current, today, total, previous_total, current_total, topics, phrases })
 }
 
 /// By volume: most comments first; by negative sentiment: most negative
 /// comments first, then the larger negative share. Ties go to the other
-/// measure, then to the kind and name, so the order is always the same.
+/// measure, then to the current period so far, then to the name and key,
+/// so the order is always the same.
 pub fn rank(topics: &mut [Topic], ranking: Ranking) {
     topics.sort_by(|a, b| {
         let volume = b.volume.cmp(&a.volume);
@@ -227,6 +300,6 @@ pub fn rank(topics: &mut [Topic], ranking: Ranking) {
             Ranking::Volume => volume.then(negative),
             Ranking::Negative => negative.then(volume),
         };
-        first.then(a.kind.cmp(&b.kind)).then(a.label.cmp(&b.label))
+        first.then(b.current_volume.cmp(&a.current_volume)).then(a.label.cmp(&b.label)).then(a.key.cmp(&b.key))
     });
 }
