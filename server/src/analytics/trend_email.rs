@@ -39,7 +39,8 @@ pub fn render(report: &Report, name: &str, link: &str, organisation: &str) -> Re
         if hot.len() == 1 { "" } else { "s" }
     );
     if let Some(current) = report.current_label() {
-        let _ = write!(summary, " {current}: {} comments and questions.", report.current_total);
+        let things = if report.current_total == 1 { "comment or question" } else { "comments and questions" };
+        let _ = write!(summary, " {current}: {} {things}.", report.current_total);
     }
     let rule = super::trends::hot_rule();
 

@@ -11,7 +11,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 
 pub use super::key_phrases::KeyPhrase;
@@ -169,12 +169,19 @@ impl Report {
         self.topics.iter().filter(|t| !t.hot.is_empty())
     }
 
-    /// "week 49 so far (30 Nov–4 Dec)", when the report shows the current period.
+    /// "week 48 so far (23–25 Nov)", when the report shows the current period.
     pub fn current_label(&self) -> Option<String> {
         self.current.map(|p| {
             let name = p.label();
-            let name = name.split(',').next().unwrap_or(&name);
-            format!("{name} so far ({}–{})", p.first.format("%-d %b"), self.today.format("%-d %b"))
+            let name = name.split(',').next().unwrap_or(&name).to_owned();
+            let days = if p.first == self.today {
+                self.today.format("%-d %b").to_string()
+            } else if p.first.month() == self.today.month() {
+                format!("{}–{}", p.first.format("%-d"), self.today.format("%-d %b"))
+            } else {
+                format!("{}–{}", p.first.format("%-d %b"), self.today.format("%-d %b"))
+            };
+            format!("{name} so far ({days})")
         })
     }
 }
