@@ -55,6 +55,7 @@ mod signin_links;
 mod spotlights;
 mod tracking;
 mod tracking_rules;
+mod trend_topics;
 mod trends;
 mod transports;
 mod webhooks;

@@ -23,6 +23,7 @@ pub mod trend_email;
 pub mod trend_mail;
 pub mod trend_period;
 mod trend_subjects;
+mod trend_topic;
 pub mod trends;
 mod trends_pages;
 

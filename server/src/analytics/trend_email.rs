@@ -14,15 +14,15 @@ fn escape(text: &str) -> String {
     askama::filters::escape(text, askama::filters::Html).map(|s| s.to_string()).unwrap_or_default()
 }
 
-fn line(topic: &Topic) -> String {
-    format!(
-        "{} ({}): {} comments and questions, {} vs the period before, {:.0}% negative",
-        topic.label,
-        topic.kind.as_str(),
-        topic.volume,
-        topic.change(),
-        topic.negative_share() * 100.0
-    )
+fn line(topic: &Topic, report: &Report) -> String {
+    let mut line = format!("{} ({}): {} comments and questions, {} vs the period before, {}", topic.label, topic.kind(), topic.volume, topic.change(), topic.negative_text());
+    if report.current.is_some() {
+        let _ = write!(line, "; {} so far", topic.current_volume);
+    }
+    if !topic.phrases.is_empty() {
+        let _ = write!(line, "; key phrases: {}", topic.phrases_text());
+    }
+    line
 }
 
 /// The email for one HR lead; `link` is the report's page.
@@ -31,19 +31,24 @@ pub fn render(report: &Report, name: &str, link: &str, organisation: &str) -> Re
     let period = report.period.label();
     let hot: Vec<&Topic> = report.hot().collect();
     let top: Vec<&Topic> = report.topics.iter().take(TOPICS).collect();
-    let summary = format!(
+    let mut summary = format!(
         "{} comments and questions from employees ({} the period before); {} hot-button topic{}.",
         report.total,
         report.previous_total,
         hot.len(),
         if hot.len() == 1 { "" } else { "s" }
     );
+    if let Some(current) = report.current_label() {
+        let things = if report.current_total == 1 { "comment or question" } else { "comments and questions" };
+        let _ = write!(summary, " {current}: {} {things}.", report.current_total);
+    }
+    let rule = super::trends::hot_rule();
 
     let mut text = format!("Hello {first_name},\n\nHerald's {} trend report for {period}.\n{summary}\n", report.period.frequency.adverb());
     if !hot.is_empty() {
-        text.push_str("\nHot-button topics:\n");
+        let _ = writeln!(text, "\nHot-button topics ({rule}):");
         for topic in &hot {
-            let _ = writeln!(text, "! {} [{}]", line(topic), topic.hot.as_deref().unwrap_or_default());
+            let _ = writeln!(text, "! {} [{}]", line(topic, report), topic.hot_text());
         }
     }
     text.push_str("\nTop topics by volume:\n");
@@ -51,7 +56,7 @@ pub fn render(report: &Report, name: &str, link: &str, organisation: &str) -> Re
         text.push_str("(no comments in this period)\n");
     }
     for (rank, topic) in top.iter().enumerate() {
-        let _ = writeln!(text, "{}. {}", rank + 1, line(topic));
+        let _ = writeln!(text, "{}. {}", rank + 1, line(topic, report));
     }
     let _ = write!(text, "\nThe whole report, with example comments: {link}\n\n{organisation} HR\n");
 
@@ -63,9 +68,9 @@ pub fn render(report: &Report, name: &str, link: &str, organisation: &str) -> Re
         escape(&summary)
     );
     if !hot.is_empty() {
-        html.push_str("<h2>Hot-button topics</h2><ul>");
+        let _ = write!(html, "<h2>Hot-button topics</h2><p>{}</p><ul>", escape(&rule));
         for topic in &hot {
-            let _ = write!(html, "<li><strong>{}</strong> — {}</li>", escape(&line(topic)), escape(topic.hot.as_deref().unwrap_or_default()));
+            let _ = write!(html, "<li><strong>{}</strong> — {}</li>", escape(&line(topic, report)), escape(&topic.hot_text()));
         }
         html.push_str("</ul>");
     }
@@ -75,19 +80,27 @@ pub fn render(report: &Report, name: &str, link: &str, organisation: &str) -> Re
     } else {
         html.push_str(
             "<table cellpadding=\"4\" style=\"border-collapse:collapse\"><thead><tr><th align=\"left\">Topic</th><th align=\"left\">Kind</th>\
-             <th align=\"right\">Comments and questions</th><th align=\"right\">Change</th><th align=\"right\">Negative</th><th align=\"left\">Hot-button</th></tr></thead><tbody>",
+             <th align=\"right\">Comments and questions</th><th align=\"right\">Change</th><th align=\"right\">Negative</th><th align=\"left\">Hot-button</th>",
         );
+        if let Some(current) = report.current_label() {
+            let _ = write!(html, "<th align=\"right\">{}</th>", escape(&current));
+        }
+        html.push_str("</tr></thead><tbody>");
         for topic in &top {
             let _ = write!(
                 html,
-                "<tr><td>{}</td><td>{}</td><td align=\"right\">{}</td><td align=\"right\">{}</td><td align=\"right\">{:.0}%</td><td>{}</td></tr>",
+                "<tr><td>{}</td><td>{}</td><td align=\"right\">{}</td><td align=\"right\">{}</td><td align=\"right\">{}</td><td>{}</td>",
                 escape(&topic.label),
-                topic.kind.as_str(),
+                topic.kind(),
                 topic.volume,
                 escape(&topic.change()),
-                topic.negative_share() * 100.0,
-                escape(topic.hot.as_deref().unwrap_or_default())
+                escape(&topic.negative_text()),
+                escape(&topic.hot_text())
             );
+            if report.current.is_some() {
+                let _ = write!(html, "<td align=\"right\">{}</td>", topic.current_volume);
+            }
+            html.push_str("</tr>");
         }
         html.push_str("</tbody></table>");
     }

@@ -89,7 +89,7 @@ pub async fn run_once(db: &DatabaseConnection, config: &Config, now: DateTime<Ut
         }
         let people: HashMap<i32, user::Model> =
             user::Entity::find().filter(user::Column::Id.is_in(due.iter().map(|s| s.user_id))).all(db).await?.into_iter().map(|p| (p.id, p)).collect();
-        let report = trends::report(db, period, Ranking::Volume).await?;
+        let report = trends::report(db, period, now.date_naive(), Ranking::Volume).await?;
         let hours = crate::spotlights::locations::all(db).await?;
         let link = format!("{}/analytics/trends?{}", config.public_base(), period.query());
         for row in due {

@@ -1,14 +1,52 @@
-//! What the comments of a trend report are about: the library items
-//! behind each (an item's own, or those its announcement featured), the
-//! topics that gives it, and how it is shown as an example.
+//! What each comment of a trend report is about: exactly one topic, chosen
+//! from its own words and its target.
+//!
+//! The candidates are the library items behind the comment: the item it is
+//! on, or the items its announcement featured (in their order), or, for a
+//! private question to HR, every item the period's other comments are about.
+//! Each candidate scores the number of the comment's subject words
+//! ([`super::key_phrases::subject_words`]) found in the item's title, tags
+//! and category; the highest score wins, a tie goes to the earlier
+//! candidate. A comment on an item always counts under that item. A comment
+//! on an announcement that matches none of its items counts under the
+//! announcement; a private question that matches no item counts under
+//! "Private questions to HR".
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap};
 
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
-use super::trends::TopicKind;
+use super::key_phrases::subject_words;
 use crate::entities::{announcement, announcement_item, collateral, comment};
 use crate::error::Result;
+
+/// What a topic is: one library item, one announcement (for comments that
+/// name none of its items), or the private questions that name no item.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum TopicKey {
+    Item(i32),
+    Announcement(i32),
+    PrivateQuestions,
+}
+
+impl TopicKey {
+    pub fn kind(self) -> &'static str {
+        match self {
+            TopicKey::Item(_) => "item",
+            TopicKey::Announcement(_) => "announcement",
+            TopicKey::PrivateQuestions => "questions to HR",
+        }
+    }
+}
+
+/// The topic chosen for one comment, and the words that chose it.
+pub struct Choice {
+    pub key: TopicKey,
+    pub label: String,
+    /// The comment's words found in the item's title, tags or category;
+    /// empty when the topic is the comment's target by default.
+    pub matched: Vec<String>,
+}
 
 /// A visible comment shown as an example: what it said and where, never who.
 #[derive(Clone, Debug)]
@@ -21,6 +59,8 @@ pub struct Example {
     /// What it is about, and where HR can read the thread.
     pub about: String,
     pub link: Option<String>,
+    /// The words that put it under its topic (empty: its target by default).
+    pub matched: Vec<String>,
 }
 
 /// What the items behind comments are: their topics and titles.
@@ -28,6 +68,8 @@ pub struct Subjects {
     /// Featured collateral ids per announcement.
     featured: HashMap<i32, Vec<i32>>,
     items: HashMap<i32, collateral::Model>,
+    /// Each item's title, tag and category words, singular.
+    terms: HashMap<i32, BTreeSet<String>>,
     announcements: HashMap<i32, String>,
 }
 
@@ -46,7 +88,9 @@ impl Subjects {
         }
         let mut item_ids = ids_of("collateral");
         item_ids.extend(featured.values().flatten().copied());
-        let items = collateral::Entity::find().filter(collateral::Column::Id.is_in(item_ids)).all(db).await?.into_iter().map(|item| (item.id, item)).collect();
+        let items: HashMap<i32, collateral::Model> =
+            collateral::Entity::find().filter(collateral::Column::Id.is_in(item_ids)).all(db).await?.into_iter().map(|item| (item.id, item)).collect();
+        let terms = items.values().map(|item| (item.id, subject_words(&format!("{}. {}. {}", item.title, item.tags.replace(',', "."), item.category)))).collect();
         let announcements = announcement::Entity::find()
             .select_only()
             .columns([announcement::Column::Id, announcement::Column::Title])
@@ -56,44 +100,58 @@ impl Subjects {
             .await?
             .into_iter()
             .collect();
-        Ok(Subjects { featured, items, announcements })
+        Ok(Subjects { featured, items, terms, announcements })
     }
 
-    /// The items a comment is about.
-    fn items_of(&self, row: &comment::Model) -> Vec<&collateral::Model> {
-        let ids: &[i32] = match row.target_kind.as_str() {
-            "collateral" => std::slice::from_ref(&row.target_id),
-            "announcement" => self.featured.get(&row.target_id).map_or(&[], Vec::as_slice),
-            _ => &[],
-        };
-        let mut ids = ids.to_vec();
-        ids.sort_unstable();
-        ids.dedup();
-        ids.iter().filter_map(|id| self.items.get(id)).collect()
+    /// The candidate items of a comment, in the order ties go to.
+    fn candidates(&self, row: &comment::Model) -> Vec<i32> {
+        match row.target_kind.as_str() {
+            "collateral" => vec![row.target_id],
+            "announcement" => {
+                let mut ids = self.featured.get(&row.target_id).cloned().unwrap_or_default();
+                let mut seen = BTreeSet::new();
+                ids.retain(|id| seen.insert(*id));
+                ids
+            }
+            _ => {
+                let mut ids: Vec<i32> = self.items.keys().copied().collect();
+                ids.sort_unstable();
+                ids
+            }
+        }
     }
 
-    /// The topics of a comment as (kind, key) → label.
-    pub fn topics_of(&self, row: &comment::Model) -> BTreeMap<(TopicKind, String), String> {
-        let mut topics = BTreeMap::new();
-        for item in self.items_of(row) {
-            for tag in item.tag_list() {
-                topics.entry((TopicKind::Tag, tag.to_lowercase())).or_insert(tag);
-            }
-            let category = item.category.trim();
-            if !category.is_empty() {
-                topics.entry((TopicKind::Category, category.to_lowercase())).or_insert_with(|| category.to_owned());
+    /// The one topic `row` counts under.
+    pub fn topic_of(&self, row: &comment::Model) -> Choice {
+        let words = subject_words(&row.body);
+        let mut best: Option<(usize, i32, Vec<String>)> = None;
+        for id in self.candidates(row) {
+            let Some(terms) = self.terms.get(&id) else { continue };
+            let matched: Vec<String> = words.intersection(terms).cloned().collect();
+            if best.as_ref().is_none_or(|(score, _, _)| matched.len() > *score) {
+                best = Some((matched.len(), id, matched));
             }
         }
-        for phrase in super::key_phrases::of(&row.body) {
-            topics.insert((TopicKind::Phrase, phrase.clone()), phrase);
+        let title = |id: i32| self.items.get(&id).map_or_else(|| format!("Library item {id}"), |item| item.title.clone());
+        match (row.target_kind.as_str(), best) {
+            ("collateral", _) => {
+                let matched = self.terms.get(&row.target_id).map(|terms| words.intersection(terms).cloned().collect()).unwrap_or_default();
+                Choice { key: TopicKey::Item(row.target_id), label: title(row.target_id), matched }
+            }
+            (_, Some((score, id, matched))) if score > 0 => Choice { key: TopicKey::Item(id), label: title(id), matched },
+            ("announcement", _) => Choice { key: TopicKey::Announcement(row.target_id), label: self.announcement_title(row.target_id), matched: Vec::new() },
+            _ => Choice { key: TopicKey::PrivateQuestions, label: "Private questions to HR".into(), matched: Vec::new() },
         }
-        topics
+    }
+
+    fn announcement_title(&self, id: i32) -> String {
+        self.announcements.get(&id).cloned().unwrap_or_else(|| format!("Announcement {id}"))
     }
 
     pub fn example(&self, row: &comment::Model) -> Example {
         let (about, link) = match row.target_kind.as_str() {
             "announcement" => (
-                self.announcements.get(&row.target_id).cloned().unwrap_or_else(|| format!("Announcement {}", row.target_id)),
+                self.announcement_title(row.target_id),
                 Some(format!("/news/{}#c-{}", row.target_id, row.id)),
             ),
             "collateral" => (
@@ -112,6 +170,7 @@ impl Subjects {
             sentiment_label: row.sentiment_label.clone(),
             about,
             link,
+            matched: self.topic_of(row).matched,
         }
     }
 }

@@ -3,7 +3,7 @@
 
 use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
-use chrono::Utc;
+use chrono::NaiveDate;
 use serde::Deserialize;
 
 use super::trend_mail;
@@ -33,8 +33,8 @@ pub struct TrendQuery {
 }
 
 impl TrendQuery {
-    fn period(&self) -> Result<Period> {
-        Period::parse(&self.period, &self.ending, Utc::now().date_naive())
+    fn period(&self, today: NaiveDate) -> Result<Period> {
+        Period::parse(&self.period, &self.ending, today)
     }
 
     fn ranking(&self) -> Ranking {
@@ -66,12 +66,12 @@ impl TrendsPage {
 }
 
 pub async fn page(user: Require<HrLead>, State(state): State<AppState>, Query(query): Query<TrendQuery>) -> Result<Response> {
-    let period = query.period()?;
-    let report = trends::report(&state.db, period, query.ranking()).await?;
+    let today = state.config.clock.now().date_naive();
+    let period = query.period(today)?;
+    let report = trends::report(&state.db, period, today, query.ranking()).await?;
     if query.format == "csv" {
         return csv(&report);
     }
-    let today = Utc::now().date_naive();
     let next = period.next();
     let chart = super::svg::bars(
         "Comments and questions per topic",
@@ -95,19 +95,22 @@ pub async fn page(user: Require<HrLead>, State(state): State<AppState>, Query(qu
 
 /// `GET /analytics/trends.csv`: the same as `format=csv`.
 pub async fn export(_user: Require<HrLead>, State(state): State<AppState>, Query(query): Query<TrendQuery>) -> Result<Response> {
-    let report = trends::report(&state.db, query.period()?, query.ranking()).await?;
+    let today = state.config.clock.now().date_naive();
+    let report = trends::report(&state.db, query.period(today)?, today, query.ranking()).await?;
     csv(&report)
 }
 
 fn csv(report: &Report) -> Result<Response> {
     let header = [
         "rank", "kind", "topic", "volume", "comments", "questions", "negative", "negative_share", "mean_sentiment", "previous_volume", "change", "hot_button",
-        "examples",
+        "current_period", "current_volume", "key_phrases", "examples",
     ];
+    // The period so far, or empty when the report is not of the last complete period.
+    let current = report.current.map(|p| format!("{}..{}", p.first, p.last)).unwrap_or_default();
     let rows = report.topics.iter().enumerate().map(|(rank, t)| {
         vec![
             (rank + 1).to_string(),
-            t.kind.as_str().to_owned(),
+            t.kind().to_owned(),
             t.label.clone(),
             t.volume.to_string(),
             t.comments().to_string(),
@@ -117,7 +120,10 @@ fn csv(report: &Report) -> Result<Response> {
             format!("{:.3}", t.mean_sentiment),
             t.previous_volume.to_string(),
             t.change(),
-            t.hot.clone().unwrap_or_default(),
+            t.hot_text(),
+            current.clone(),
+            if report.current.is_some() { t.current_volume.to_string() } else { String::new() },
+            t.phrases_text(),
             t.examples.iter().map(|e| e.body.as_str()).collect::<Vec<_>>().join(" | "),
         ]
     });

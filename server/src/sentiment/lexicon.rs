@@ -137,6 +137,25 @@ pub(crate) fn lookup(word: &str) -> Lexical {
     }
 }
 
+/// Words of the general-English, slang, emoticon and emoji lists that carry a valence:
+/// what a comment feels, not what it is about. The workplace list is left out on purpose:
+/// it names things people talk about ("cut", "bonus", "coverage").
+static FEELINGS: LazyLock<HashMap<&'static str, f64>> = LazyLock::new(|| {
+    [GENERAL_POSITIVE, GENERAL_NEGATIVE, GENERAL_MORE, SLANG, EMOTICONS, EMOJI]
+        .into_iter()
+        .flat_map(entries)
+        .filter(|(_, valence)| *valence != 0.0)
+        .collect()
+});
+
+/// Whether a lower-cased word says how someone feels rather than what about: a feeling
+/// word (or an inflection of one), a negator ("nobody", "never") or a degree word ("very").
+pub(crate) fn is_feeling_word(word: &str) -> bool {
+    let feeling = |w: &str| FEELINGS.get(w).copied();
+    let facts = lookup(word);
+    feeling(word).is_some() || inflected(word, &feeling).is_some_and(|v| v != 0.0) || facts.negator || facts.booster.is_some()
+}
+
 /// Unlisted words this thread has seen, with their valence through a stem (0 when none).
 /// Comments share most of their words, and a word can cost twenty stem lookups.
 const MEMO_WORDS: usize = 50_000;

@@ -94,6 +94,12 @@ pub fn score(text: &str) -> Sentiment {
     }
 }
 
+/// Whether a lower-cased word expresses a feeling (or negates or strengthens one) rather
+/// than naming a subject; trend reports keep such words out of their key phrases.
+pub fn is_feeling_word(word: &str) -> bool {
+    lexicon::is_feeling_word(word)
+}
+
 /// Debugging aid: the text's tokens with their final valences, the raw sum and the
 /// compound score, e.g. `"not[...] good[-1.33] => -1.33 -> -0.325"`.
 pub fn explain(text: &str) -> String {
