@@ -61,7 +61,7 @@ code=$(api -d '{"channel":"linkedin"}' "$base/api/v1/announcements/$id/short-lin
 [ "$(curl -s -o /dev/null -w '%{http_code}' "$base/s/$code")" = 302 ] || { echo "short link does not redirect" >&2; exit 1; }
 # The announcement goes to the admin; without SMTP it becomes an .eml file,
 # which holds the admin's personal tracked links.
-api -X POST "$base/api/v1/announcements/$id/send" >/dev/null
+api -d "{}" "$base/api/v1/announcements/$id/send" >/dev/null
 for _ in $(seq 1 100); do ls "$HERALD_DATA_DIR"/outbox/*.eml >/dev/null 2>&1 && break; sleep 0.1; done
 email_link=$(python3 - "$HERALD_DATA_DIR"/outbox/*.eml <<'PY'
 import email, re, sys
